@@ -1,0 +1,102 @@
+"""Persona fixtures shared by every app's tests.
+
+- ``agent``: associate in ``team``; ``teammate``: another associate in ``team``;
+- ``outsider``: associate in ``other_team`` only;
+- ``supervisor``, ``analyst``, ``admin_user``;
+- ``customer`` (with a portal login) and ``other_customer``.
+"""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from frontline.accounts.models import Role, Team, User
+from frontline.core.testing import factories
+from frontline.customers.models import Customer
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def team(db: None) -> Team:
+    return factories.make_team(name="Tier 1")
+
+
+@pytest.fixture
+def other_team(db: None) -> Team:
+    return factories.make_team(name="Billing")
+
+
+@pytest.fixture
+def agent(team: Team) -> User:
+    return factories.make_agent(teams=(team,), name="Alice Agent", email="alice@frontline.test")
+
+
+@pytest.fixture
+def teammate(team: Team) -> User:
+    return factories.make_agent(teams=(team,), name="Tom Teammate")
+
+
+@pytest.fixture
+def outsider(other_team: Team) -> User:
+    return factories.make_agent(teams=(other_team,), name="Olga Outsider")
+
+
+@pytest.fixture
+def supervisor(db: None) -> User:
+    return factories.make_agent(role=Role.SUPERVISOR, name="Sam Supervisor")
+
+
+@pytest.fixture
+def analyst(db: None) -> User:
+    return factories.make_agent(role=Role.ANALYST, name="Ann Analyst")
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return factories.make_agent(role=Role.ADMIN, name="Ada Admin")
+
+
+@pytest.fixture
+def customer(db: None) -> Customer:
+    return factories.make_customer(name="Carla Customer", email="carla@example.test", with_login=True)
+
+
+@pytest.fixture
+def other_customer(db: None) -> Customer:
+    return factories.make_customer(name="Otto Other", email="otto@example.test", with_login=True)
+
+
+class ApiClient:
+    """A test client that speaks JSON with a bearer token."""
+
+    def __init__(self, user: User | None) -> None:
+        self._client = Client()
+        self._headers = (
+            {"HTTP_AUTHORIZATION": f"Bearer {factories.token_for(user)}"} if user else {}
+        )
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self._client.get(path, params, **self._headers)
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self._client.post(path, body or {}, content_type="application/json", **self._headers)
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self._client.patch(path, body, content_type="application/json", **self._headers)
+
+    def put(self, path: str, body: Any) -> Any:
+        return self._client.put(path, body, content_type="application/json", **self._headers)
+
+    def delete(self, path: str) -> Any:
+        return self._client.delete(path, **self._headers)
+
+
+@pytest.fixture
+def api_as() -> Any:
+    """``api_as(user)`` returns an ApiClient authenticated as ``user`` (None: anonymous)."""
+    return ApiClient

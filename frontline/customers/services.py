@@ -1,0 +1,270 @@
+"""Every change to customers, their identities and organisations."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from frontline.accounts.models import Role, User
+from frontline.core.actors import Actor
+from frontline.core.dispatch import dispatch
+from frontline.core.errors import Conflict, InvalidMerge, ValidationFailed
+from frontline.customers.models import (
+    Customer,
+    Identity,
+    IdentityKind,
+    Organisation,
+    OrganisationDomain,
+    Tier,
+)
+
+
+def normalise_identity(kind: IdentityKind, value: str) -> str:
+    """The stored form of an address: what makes two spellings the same person."""
+    value = value.strip()
+    if kind == IdentityKind.EMAIL:
+        value = value.lower()
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValidationFailed(f"{value!r} is not an email address.", field="email") from None
+    elif kind == IdentityKind.PHONE:
+        digits = "".join(ch for ch in value if ch.isdigit())
+        if len(digits) < 5:
+            raise ValidationFailed(f"{value!r} is not a phone number.", field="phone")
+        value = ("+" if value.startswith("+") else "") + digits
+    elif not value:
+        raise ValidationFailed("The identity is empty.", field="value")
+    return value[:320]
+
+
+def organisation_for_email(email: str) -> Organisation | None:
+    domain = email.rpartition("@")[2].lower()
+    match = OrganisationDomain.objects.select_related("organisation").filter(domain=domain).first()
+    return match.organisation if match else None
+
+
+@dataclass(frozen=True)
+class CustomerFields:
+    name: str | None = None
+    organisation: Organisation | None = None
+    language: str | None = None
+    time_zone: str | None = None
+    is_vip: bool | None = None
+    custom_attributes: dict[str, Any] | None = None
+
+
+@transaction.atomic
+def create_customer(
+    *,
+    name: str,
+    email: str | None = None,
+    organisation: Organisation | None = None,
+    language: str = "en",
+    time_zone: str = "UTC",
+    is_vip: bool = False,
+    custom_attributes: dict[str, Any] | None = None,
+) -> Customer:
+    address = normalise_identity(IdentityKind.EMAIL, email) if email else None
+    if address and Identity.objects.filter(kind=IdentityKind.EMAIL, value=address).exists():
+        raise Conflict(f"A customer with the address {address} exists.", field="email")
+    if organisation is None and address:
+        organisation = organisation_for_email(address)
+    customer = Customer(
+        name=(name.strip() or (address or "Customer"))[:200],
+        organisation=organisation,
+        language=language,
+        time_zone=time_zone,
+        is_vip=is_vip,
+        custom_attributes=custom_attributes or {},
+    )
+    _validate(customer)
+    customer.save()
+    if address:
+        Identity.objects.create(
+            customer=customer, kind=IdentityKind.EMAIL, value=address, is_primary=True
+        )
+    return customer
+
+
+def find_customer(kind: IdentityKind, value: str) -> Customer | None:
+    identity = (
+        Identity.objects.select_related("customer")
+        .filter(kind=kind, value=normalise_identity(kind, value))
+        .first()
+    )
+    if identity is None:
+        return None
+    return _surviving(identity.customer)
+
+
+def get_or_create_customer_by_email(email: str, *, name: str = "") -> Customer:
+    """The customer behind an address, created (with organisation by domain) when new."""
+    existing = find_customer(IdentityKind.EMAIL, email)
+    if existing is not None:
+        return existing
+    fallback = email.partition("@")[0]
+    try:
+        with transaction.atomic():
+            return create_customer(name=name or fallback, email=email)
+    except (Conflict, IntegrityError):
+        # Another request created the same address between our look-up and insert.
+        found = find_customer(IdentityKind.EMAIL, email)
+        if found is None:
+            raise
+        return found
+
+
+@transaction.atomic
+def update_customer(customer: Customer, *, fields: CustomerFields) -> Customer:
+    changed: list[str] = []
+    for name in ("name", "organisation", "language", "time_zone", "is_vip", "custom_attributes"):
+        value = getattr(fields, name)
+        if value is not None and getattr(customer, name) != value:
+            setattr(customer, name, value)
+            changed.append(name)
+    if changed:
+        _validate(customer)
+        customer.save(update_fields=[*changed, "updated_at"])
+    return customer
+
+
+@transaction.atomic
+def add_identity(customer: Customer, *, kind: IdentityKind, value: str) -> Identity:
+    normalised = normalise_identity(kind, value)
+    owner = Identity.objects.filter(kind=kind, value=normalised).first()
+    if owner is not None:
+        if owner.customer_id == customer.pk:
+            return owner
+        raise Conflict(f"{normalised} belongs to another customer; merge them instead.", field="value")
+    has_primary = customer.identities.filter(kind=kind, is_primary=True).exists()
+    return Identity.objects.create(
+        customer=customer, kind=kind, value=normalised, is_primary=not has_primary
+    )
+
+
+@transaction.atomic
+def remove_identity(identity: Identity) -> None:
+    identity.delete()
+
+
+@transaction.atomic
+def merge_customers(source: Customer, *, into: Customer, actor: Actor) -> Customer:
+    """Fold ``source`` into ``into``: identities, tickets and portal login move; nothing is lost."""
+    source = Customer.objects.select_for_update().get(pk=source.pk)
+    into = Customer.objects.select_for_update().get(pk=into.pk)
+    if source.pk == into.pk:
+        raise InvalidMerge("A customer cannot be merged into itself.", field="into")
+    if source.is_merged or into.is_merged:
+        raise InvalidMerge("One of these customers was already merged.", field="into")
+    source.identities.update(customer=into, is_primary=False)
+    if into.user_id is None and source.user_id is not None:
+        into.user_id, source.user_id = source.user_id, None
+        source.save(update_fields=["user"])
+        into.save(update_fields=["user"])
+    merged_attributes = {**source.custom_attributes, **into.custom_attributes}
+    Customer.objects.filter(pk=into.pk).update(
+        custom_attributes=merged_attributes,
+        is_vip=into.is_vip or source.is_vip,
+        organisation=into.organisation_id or source.organisation_id,
+    )
+    Customer.objects.filter(pk=source.pk).update(merged_into=into)
+    into.refresh_from_db()
+    dispatch("customer.merged", source=source, target=into, actor=actor)
+    return into
+
+
+@transaction.atomic
+def create_portal_login(customer: Customer, *, password: str | None = None) -> User:
+    """Give a customer a login for the portal and the API, on their primary email."""
+    if customer.user_id is not None:
+        assert customer.user is not None  # noqa: S101 - narrowed by the id check
+        return customer.user
+    identity = customer.identities.filter(kind=IdentityKind.EMAIL).order_by("-is_primary").first()
+    if identity is None:
+        raise ValidationFailed("The customer has no email address to sign in with.", field="email")
+    if User.objects.filter(email=identity.value).exists():
+        raise Conflict(f"A login for {identity.value} exists.", field="email")
+    user = User.objects.create_user(
+        identity.value, password, name=customer.name, role=Role.CUSTOMER
+    )
+    customer.user = user
+    customer.save(update_fields=["user", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def create_organisation(
+    *,
+    name: str,
+    tier: Tier = Tier.STANDARD,
+    domains: tuple[str, ...] = (),
+    account_manager: User | None = None,
+    shared_tickets: bool = False,
+) -> Organisation:
+    if Organisation.objects.filter(name__iexact=name.strip()).exists():
+        raise Conflict(f"An organisation named {name!r} exists.", field="name")
+    organisation = Organisation.objects.create(
+        name=name.strip(),
+        tier=tier,
+        account_manager=account_manager,
+        shared_tickets=shared_tickets,
+    )
+    for domain in domains:
+        add_domain(organisation, domain=domain)
+    return organisation
+
+
+@dataclass(frozen=True)
+class OrganisationFields:
+    name: str | None = None
+    tier: Tier | None = None
+    account_manager: User | None = None
+    clear_account_manager: bool = False
+    shared_tickets: bool | None = None
+    notes: str | None = None
+    custom_attributes: dict[str, Any] | None = None
+
+
+@transaction.atomic
+def update_organisation(organisation: Organisation, *, fields: OrganisationFields) -> Organisation:
+    for name in ("name", "tier", "account_manager", "shared_tickets", "notes", "custom_attributes"):
+        value = getattr(fields, name)
+        if value is not None:
+            setattr(organisation, name, value)
+    if fields.clear_account_manager:
+        organisation.account_manager = None
+    if organisation.account_manager is not None and organisation.account_manager.is_customer:
+        raise ValidationFailed("An account manager must be staff.", field="account_manager_id")
+    if Organisation.objects.filter(name__iexact=organisation.name).exclude(pk=organisation.pk):
+        raise Conflict(f"An organisation named {organisation.name!r} exists.", field="name")
+    organisation.save()
+    return organisation
+
+
+def add_domain(organisation: Organisation, *, domain: str) -> OrganisationDomain:
+    domain = domain.strip().lower().lstrip("@")
+    if "." not in domain or " " in domain:
+        raise ValidationFailed(f"{domain!r} is not a domain.", field="domains")
+    owner = OrganisationDomain.objects.filter(domain=domain).first()
+    if owner is not None and owner.organisation_id != organisation.pk:
+        raise Conflict(f"{domain} belongs to another organisation.", field="domains")
+    return owner or OrganisationDomain.objects.create(organisation=organisation, domain=domain)
+
+
+def _surviving(customer: Customer) -> Customer:
+    seen = {customer.pk}
+    while customer.merged_into_id is not None and customer.merged_into_id not in seen:
+        seen.add(customer.merged_into_id)
+        customer = Customer.objects.get(pk=customer.merged_into_id)
+    return customer
+
+
+def _validate(customer: Customer) -> None:
+    try:
+        customer.full_clean(exclude=["organisation", "user", "merged_into"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ValidationFailed(messages[0], field=field) from None

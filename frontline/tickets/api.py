@@ -1,0 +1,370 @@
+"""Ticket endpoints: /api/v1/tickets."""
+
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import FileResponse, HttpRequest
+from ninja import Query, Router, Schema
+from ninja import Field as NinjaField
+from ninja.responses import Status as Created
+
+from frontline.accounts.models import Team, User
+from frontline.core.actors import Actor
+from frontline.core.api_support import request_actor, responses
+from frontline.core.errors import NotFound, PermissionDenied, ValidationFailed
+from frontline.core.pagination import paginate
+from frontline.customers.models import Customer, Identity
+from frontline.customers.services import get_or_create_customer_by_email
+from frontline.tickets import queries, services
+from frontline.tickets.models import (
+    Attachment,
+    Category,
+    Channel,
+    MessageKind,
+    Priority,
+    Status,
+    Ticket,
+)
+from frontline.tickets.schemas import (
+    AttachmentIn,
+    CollaboratorIn,
+    EventOut,
+    EventPageOut,
+    MergeIn,
+    MessageIn,
+    MessageOut,
+    ParentIn,
+    ReplyIn,
+    TicketCreateIn,
+    TicketDetailOut,
+    TicketOut,
+    TicketPageOut,
+    TicketUpdateIn,
+)
+
+router = Router(tags=["tickets"])
+
+LIST_ORDER = ("-updated_at", "-id")
+
+
+class TicketFilters(Schema):
+    status: str | None = NinjaField(None, description="Comma-separated statuses, or 'unsolved'.")
+    priority: str | None = NinjaField(None, description="Comma-separated priorities.")
+    team_id: int | None = None
+    assignee_id: str | None = NinjaField(None, description="A user id, 'me' or 'none'.")
+    customer_id: int | None = None
+    organisation_id: int | None = None
+    tag: str | None = None
+    channel: str | None = None
+    updated_since: datetime | None = None
+    cursor: str | None = None
+    page_size: int | None = NinjaField(None, ge=1, le=100)
+
+
+def with_list_relations(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return tickets.select_related(
+        "customer", "organisation", "team", "assignee", "category"
+    ).prefetch_related(
+        "tags", Prefetch("customer__identities", queryset=Identity.objects.order_by("-is_primary", "id"))
+    )
+
+
+def _choices(raw: str, allowed: type[Status] | type[Priority] | type[Channel], field: str) -> list[str]:
+    values = [v.strip() for v in raw.split(",") if v.strip()]
+    unknown = [v for v in values if v not in allowed.values]
+    if unknown:
+        raise ValidationFailed(f"Unknown {field}: {', '.join(unknown)}.", field=field)
+    return values
+
+
+def filter_tickets(tickets: QuerySet[Ticket], filters: TicketFilters, actor: Actor) -> QuerySet[Ticket]:
+    if filters.status:
+        if filters.status == "unsolved":
+            tickets = tickets.filter(status__in=[s.value for s in queries.UNSOLVED])
+        else:
+            tickets = tickets.filter(status__in=_choices(filters.status, Status, "status"))
+    if filters.priority:
+        tickets = tickets.filter(priority__in=_choices(filters.priority, Priority, "priority"))
+    if filters.channel:
+        tickets = tickets.filter(channel__in=_choices(filters.channel, Channel, "channel"))
+    if filters.team_id is not None:
+        tickets = tickets.filter(team_id=filters.team_id)
+    if filters.assignee_id is not None:
+        tickets = tickets.filter(_assignee_filter(filters.assignee_id, actor))
+    if filters.customer_id is not None:
+        tickets = tickets.filter(customer_id=filters.customer_id)
+    if filters.organisation_id is not None:
+        tickets = tickets.filter(organisation_id=filters.organisation_id)
+    if filters.tag:
+        tickets = tickets.filter(tags__name=filters.tag.strip().lower())
+    if filters.updated_since is not None:
+        tickets = tickets.filter(updated_at__gte=filters.updated_since)
+    return tickets
+
+
+def _assignee_filter(raw: str, actor: Actor) -> Q:
+    if raw == "none":
+        return Q(assignee__isnull=True)
+    if raw == "me":
+        return Q(assignee_id=actor.user.pk if actor.user else None)
+    if raw.isdigit():
+        return Q(assignee_id=int(raw))
+    raise ValidationFailed("assignee_id is a user id, 'me' or 'none'.", field="assignee_id")
+
+
+@router.get("", response=responses({200: TicketPageOut}), summary="List tickets")
+def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> TicketPageOut:
+    actor = request_actor(request)
+    tickets = filter_tickets(queries.tickets_visible_to(actor), filters, actor)
+    page = paginate(
+        with_list_relations(tickets),
+        request,
+        order=LIST_ORDER,
+        cursor=filters.cursor,
+        page_size=filters.page_size,
+    )
+    return TicketPageOut(items=[TicketOut.from_model(t) for t in page.items], next=page.next)
+
+
+@router.post("", response=responses({201: TicketOut}), summary="Open a ticket")
+def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Created[TicketOut]:
+    actor = request_actor(request)
+    customer = _requester(actor, payload)
+    ticket = services.open_ticket(
+        customer=customer,
+        subject=payload.subject,
+        body=payload.body,
+        html=payload.body_html,
+        actor=actor,
+        channel=Channel(payload.channel) if actor.is_agent else Channel.PORTAL,
+        priority=Priority(payload.priority) if actor.is_agent else Priority.NORMAL,
+        team=_default_team(actor, payload.team_id),
+        category=_category(payload.category),
+        tags=payload.tags if actor.is_agent else (),
+        custom_fields=payload.custom_fields,
+        attachments=_attachments(payload.attachments),
+    )
+    # The creator always gets their ticket back, even one routed to a team they cannot see.
+    created = with_list_relations(Ticket.objects.filter(pk=ticket.pk)).get()
+    return Created(201, TicketOut.from_model(created))
+
+
+@router.get("/{ticket_id}", response=responses({200: TicketDetailOut}), summary="Read a ticket")
+def get_ticket(request: HttpRequest, ticket_id: int) -> TicketDetailOut:
+    actor = request_actor(request)
+    ticket = _reload(actor, ticket_id)
+    messages = queries.messages_visible_to(actor, ticket)
+    collaborators = [
+        {"id": u.pk, "name": str(u), "email": u.email} for u in ticket.collaborators.all()
+    ]
+    return TicketDetailOut(
+        **TicketOut.fields_of(ticket),
+        collaborators=collaborators if actor.is_agent else [],
+        messages=[MessageOut.from_model(m) for m in messages],
+    )
+
+
+@router.patch("/{ticket_id}", response=responses({200: TicketOut}), summary="Change fields")
+def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn) -> TicketOut:
+    actor = request_actor(request)
+    ticket = queries.get_ticket_for(actor, ticket_id)
+    given = payload.model_fields_set
+    if actor.is_customer:
+        if given - {"status"} or payload.status is None:
+            raise PermissionDenied("Customers may only mark a ticket solved or reopen it.")
+        services.change_status(ticket, status=Status(payload.status), actor=actor)
+        return TicketOut.from_model(_reload(actor, ticket_id))
+    changes = services.TicketChanges(
+        subject=payload.subject,
+        status=Status(payload.status) if payload.status else None,
+        priority=Priority(payload.priority) if payload.priority else None,
+        team=_team(payload.team_id) if payload.team_id is not None else None,
+        clear_team="team_id" in given and payload.team_id is None,
+        assignee=_user(payload.assignee_id) if payload.assignee_id is not None else None,
+        unassign="assignee_id" in given and payload.assignee_id is None,
+        category=_category(payload.category) if payload.category else None,
+        clear_category="category" in given and not payload.category,
+        tags=payload.tags,
+        custom_fields=payload.custom_fields,
+    )
+    services.update_ticket(ticket, changes=changes, actor=actor)
+    return TicketOut.from_model(_reload(actor, ticket_id))
+
+
+@router.post("/{ticket_id}/replies", response=responses({201: MessageOut}), summary="Reply")
+def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Created[MessageOut]:
+    actor = request_actor(request)
+    ticket = queries.get_ticket_for(actor, ticket_id)
+    message = services.reply_to_ticket(
+        ticket,
+        body=payload.body,
+        html=payload.body_html,
+        actor=actor,
+        attachments=_attachments(payload.attachments),
+        channel=Channel.PORTAL if actor.is_customer else None,
+        status=Status(payload.status) if payload.status else None,
+    )
+    return Created(201, _message_out(actor, ticket, message.pk))
+
+
+@router.post("/{ticket_id}/notes", response=responses({201: MessageOut}), summary="Internal note")
+def note(request: HttpRequest, ticket_id: int, payload: MessageIn) -> Created[MessageOut]:
+    actor = request_actor(request)
+    ticket = queries.get_ticket_for(actor, ticket_id)
+    if not actor.is_agent:
+        raise PermissionDenied("Customers cannot add internal notes.")
+    message = services.add_note(
+        ticket,
+        body=payload.body,
+        html=payload.body_html,
+        actor=actor,
+        attachments=_attachments(payload.attachments),
+    )
+    return Created(201, _message_out(actor, ticket, message.pk))
+
+
+@router.get("/{ticket_id}/events", response=responses({200: EventPageOut}), summary="Audit log")
+def list_events(
+    request: HttpRequest,
+    ticket_id: int,
+    cursor: str | None = None,
+    page_size: int | None = NinjaField(None, ge=1, le=100),  # type: ignore[assignment]
+) -> EventPageOut:
+    actor = request_actor(request)
+    ticket = queries.get_ticket_for(actor, ticket_id)
+    page = paginate(
+        queries.events_visible_to(actor, ticket),
+        request,
+        order=("created_at", "id"),
+        cursor=cursor,
+        page_size=page_size,
+    )
+    return EventPageOut(items=[EventOut.from_model(e) for e in page.items], next=page.next)
+
+
+@router.post("/{ticket_id}/merge", response=responses({200: TicketOut}), summary="Merge into another")
+def merge(request: HttpRequest, ticket_id: int, payload: MergeIn) -> TicketOut:
+    actor = request_actor(request)
+    source = queries.get_ticket_for(actor, ticket_id)
+    target = queries.get_ticket_for(actor, payload.into_id)
+    merged = services.merge_tickets(source, into=target, actor=actor)
+    return TicketOut.from_model(_reload(actor, merged.pk))
+
+
+@router.put("/{ticket_id}/parent", response=responses({200: TicketOut}), summary="Link to incident")
+def set_parent(request: HttpRequest, ticket_id: int, payload: ParentIn) -> TicketOut:
+    actor = request_actor(request)
+    ticket = queries.get_ticket_for(actor, ticket_id)
+    parent = queries.get_ticket_for(actor, payload.parent_id) if payload.parent_id else None
+    services.link_to_parent(ticket, parent=parent, actor=actor)
+    return TicketOut.from_model(_reload(actor, ticket_id))
+
+
+@router.post(
+    "/{ticket_id}/collaborators", response=responses({200: TicketOut}), summary="Add collaborator"
+)
+def add_collaborator(request: HttpRequest, ticket_id: int, payload: CollaboratorIn) -> TicketOut:
+    actor = request_actor(request)
+    ticket = queries.get_ticket_for(actor, ticket_id)
+    services.add_collaborator(ticket, user=_user(payload.user_id), actor=actor)
+    return TicketOut.from_model(_reload(actor, ticket_id))
+
+
+@router.delete(
+    "/{ticket_id}/collaborators/{user_id}",
+    response=responses({200: TicketOut}),
+    summary="Remove collaborator",
+)
+def remove_collaborator(request: HttpRequest, ticket_id: int, user_id: int) -> TicketOut:
+    actor = request_actor(request)
+    ticket = queries.get_ticket_for(actor, ticket_id)
+    services.remove_collaborator(ticket, user=_user(user_id), actor=actor)
+    return TicketOut.from_model(_reload(actor, ticket_id))
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response=responses({200: None}),
+    url_name="attachment_download",
+    summary="Download an attachment",
+)
+def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    actor = request_actor(request)
+    attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("No such attachment.")
+    ticket = queries.get_ticket_for(actor, attachment.message.ticket_id)
+    if attachment.message.kind == MessageKind.NOTE and not actor.is_agent:
+        raise NotFound("No such attachment.")
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type if ticket else "application/octet-stream",
+    )
+
+
+def _reload(actor: Actor, ticket_id: int) -> Ticket:
+    ticket = with_list_relations(queries.tickets_visible_to(actor)).filter(pk=ticket_id).first()
+    if ticket is None:
+        raise NotFound(f"Ticket {ticket_id} does not exist or is not visible to you.")
+    return ticket
+
+
+def _message_out(actor: Actor, ticket: Ticket, message_id: int) -> MessageOut:
+    message = queries.messages_visible_to(actor, ticket).get(pk=message_id)
+    return MessageOut.from_model(message)
+
+
+def _requester(actor: Actor, payload: TicketCreateIn) -> Customer:
+    if actor.is_customer and actor.customer is not None:
+        return actor.customer
+    if not actor.is_agent:
+        raise PermissionDenied("Only staff and customers open tickets.")
+    if payload.customer is None:
+        raise ValidationFailed("Name the customer the ticket is for.", field="customer")
+    return get_or_create_customer_by_email(str(payload.customer.email), name=payload.customer.name)
+
+
+def _default_team(actor: Actor, team_id: int | None) -> Team | None:
+    """The team asked for, else the creating agent's first team; customers' tickets wait for
+    routing."""
+    if not actor.is_agent or actor.user is None:
+        return None
+    if team_id is not None:
+        return _team(team_id)
+    return actor.user.teams.order_by("tier", "name").first()
+
+
+def _team(team_id: int | None) -> Team | None:
+    if team_id is None:
+        return None
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise ValidationFailed(f"There is no team {team_id}.", field="team_id")
+    return team
+
+
+def _user(user_id: int) -> User:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise ValidationFailed(f"There is no active user {user_id}.", field="assignee_id")
+    return user
+
+
+def _category(slug: str | None) -> Category | None:
+    if not slug:
+        return None
+    category = Category.objects.filter(slug=slug, is_active=True).first()
+    if category is None:
+        raise ValidationFailed(f"There is no category {slug!r}.", field="category")
+    return category
+
+
+def _attachments(items: list[AttachmentIn]) -> list[services.NewAttachment]:
+    return [
+        services.NewAttachment(
+            filename=item.filename, content=item.content(), content_type=item.content_type
+        )
+        for item in items
+    ]

@@ -1,0 +1,113 @@
+"""Reads of tickets, always scoped to the actor asking."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from frontline.accounts.models import User
+from frontline.accounts.permissions import can_write_tickets, is_staff_member, sees_all_tickets
+from frontline.core.actors import Actor
+from frontline.core.errors import NotFound, PermissionDenied
+from frontline.customers.models import Organisation
+from frontline.tickets.models import (
+    UNSOLVED_STATUSES,
+    Attachment,
+    Message,
+    MessageKind,
+    Ticket,
+    TicketEvent,
+)
+
+
+def _agent_scope(user: User) -> Q:
+    """Tickets of the agent's teams, plus those assigned to them, shared with them, or of
+    organisations they manage as account manager. Each part is a small id set, so the outer
+    query can still walk an ``updated_at`` index and stop after one page."""
+    team_ids = list(user.memberships.values_list("team_id", flat=True))
+    managed = list(Organisation.objects.filter(account_manager=user).values_list("pk", flat=True))
+    collaborating = Ticket.collaborators.through.objects.filter(user_id=user.pk).values(
+        "ticket_id"
+    )
+    scope = Q(team_id__in=team_ids) | Q(assignee_id=user.pk) | Q(pk__in=collaborating)
+    if managed:
+        scope |= Q(organisation_id__in=managed)
+    return scope
+
+
+def tickets_visible_to(actor: Actor) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.all()
+    user = actor.user
+    if actor.is_customer and actor.customer is not None:
+        customer = actor.customer
+        scope = Q(customer_id=customer.pk)
+        if customer.organisation_id is not None and customer.organisation is not None:
+            if customer.organisation.shared_tickets:
+                scope |= Q(organisation_id=customer.organisation_id)
+        return tickets.filter(scope)
+    if user is None or not is_staff_member(user):
+        return tickets.none()
+    if sees_all_tickets(user):
+        return tickets
+    return tickets.filter(_agent_scope(user))
+
+
+def team_ticket_scope(actor: Actor) -> QuerySet[Ticket]:
+    """The agent's inbox: tickets of the agent's own teams (what an associate works)."""
+    user = actor.user
+    if user is None or not is_staff_member(user):
+        return Ticket.objects.none()
+    team_ids = list(user.memberships.values_list("team_id", flat=True))
+    return Ticket.objects.filter(team_id__in=team_ids)
+
+
+def get_ticket_for(actor: Actor, ticket_id: int) -> Ticket:
+    ticket = (
+        tickets_visible_to(actor)
+        .select_related("customer", "organisation", "team", "assignee", "category")
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(f"Ticket {ticket_id} does not exist or is not visible to you.")
+    return ticket
+
+
+def get_ticket_by_number_for(actor: Actor, number: int) -> Ticket:
+    ticket = tickets_visible_to(actor).filter(number=number).first()
+    if ticket is None:
+        raise NotFound(f"Ticket #{number} does not exist or is not visible to you.")
+    return ticket
+
+
+def messages_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[Message]:
+    messages = ticket.messages.select_related("author_user", "author_customer").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    )
+    if not actor.is_agent:
+        messages = messages.filter(kind=MessageKind.REPLY)
+    return messages.order_by("created_at", "id")
+
+
+def events_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[TicketEvent]:
+    if not actor.is_agent:
+        raise PermissionDenied("The audit log is for staff.")
+    return ticket.events.select_related("actor_user", "actor_customer").order_by("created_at", "id")
+
+
+UNSOLVED = UNSOLVED_STATUSES
+
+
+def ensure_can_work(actor: Actor, ticket: Ticket) -> None:
+    """Raise unless the actor may change the ticket as staff (analysts read only)."""
+    user = actor.user
+    if not actor.is_agent or user is None or not can_write_tickets(user):
+        raise PermissionDenied("You may not change this ticket.")
+    if not tickets_visible_to(actor).filter(pk=ticket.pk).exists():
+        raise PermissionDenied("You may not change this ticket.")
+
+
+def is_requester_side(actor: Actor, ticket: Ticket) -> bool:
+    """The customer behind the ticket, or a colleague allowed to see their organisation's."""
+    return (
+        actor.is_customer
+        and actor.customer is not None
+        and tickets_visible_to(actor).filter(pk=ticket.pk).exists()
+    )

@@ -1,0 +1,254 @@
+"""Shapes of tickets and messages in the API."""
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Any, Literal
+
+from django.urls import reverse
+from ninja import Field, Schema
+from pydantic import field_validator
+
+from frontline.tickets.models import Attachment, Message, Ticket, TicketEvent
+
+StatusName = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
+PriorityName = Literal["low", "normal", "high", "urgent"]
+ChannelName = Literal["email", "portal", "chat", "phone", "sms", "social", "api", "web_form"]
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    email: str | None = None
+
+
+class NamedOut(Schema):
+    id: int
+    name: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str
+
+    @staticmethod
+    def from_model(attachment: Attachment) -> "AttachmentOut":
+        return AttachmentOut(
+            id=attachment.pk,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            size=attachment.size,
+            sha256=attachment.sha256,
+            url=reverse("api-v1:attachment_download", kwargs={"attachment_id": attachment.pk}),
+        )
+
+
+class AuthorOut(Schema):
+    type: str
+    id: int | None
+    name: str
+
+
+class MessageOut(Schema):
+    id: int
+    kind: Literal["reply", "note"]
+    direction: Literal["inbound", "outbound"]
+    author: AuthorOut
+    channel: str
+    body: str
+    body_html: str
+    is_automatic: bool
+    attachments: list[AttachmentOut]
+    created_at: datetime
+
+    @staticmethod
+    def from_model(message: Message) -> "MessageOut":
+        if message.author_type == "agent" and message.author_user is not None:
+            author_id: int | None = message.author_user.pk
+        elif message.author_customer is not None:
+            author_id = message.author_customer.pk
+        else:
+            author_id = None
+        return MessageOut(
+            id=message.pk,
+            kind=message.kind,  # type: ignore[arg-type]
+            direction=message.direction,  # type: ignore[arg-type]
+            author=AuthorOut(type=message.author_type, id=author_id, name=message.author_label),
+            channel=message.channel,
+            body=message.body_text,
+            body_html=message.body_html,
+            is_automatic=message.is_automatic,
+            attachments=[AttachmentOut.from_model(a) for a in message.attachments.all()],
+            created_at=message.created_at,
+        )
+
+
+class TicketOut(Schema):
+    id: int
+    number: int
+    subject: str
+    status: StatusName
+    priority: PriorityName
+    channel: str
+    category: str | None
+    customer: PersonOut
+    organisation: NamedOut | None
+    team: NamedOut | None
+    assignee: PersonOut | None
+    tags: list[str]
+    custom_fields: dict[str, Any]
+    parent_id: int | None
+    merged_into_id: int | None
+    message_count: int
+    created_at: datetime
+    updated_at: datetime
+    solved_at: datetime | None
+
+    @staticmethod
+    def fields_of(ticket: Ticket) -> dict[str, Any]:
+        customer = ticket.customer
+        emails = [i.value for i in customer.identities.all() if i.kind == "email"]
+        return {
+            "id": ticket.pk,
+            "number": ticket.number,
+            "subject": ticket.subject,
+            "status": ticket.status,
+            "priority": ticket.priority,
+            "channel": ticket.channel,
+            "category": ticket.category.slug if ticket.category else None,
+            "customer": {"id": customer.pk, "name": customer.name, "email": next(iter(emails), None)},
+            "organisation": (
+                {"id": ticket.organisation.pk, "name": ticket.organisation.name}
+                if ticket.organisation
+                else None
+            ),
+            "team": {"id": ticket.team.pk, "name": ticket.team.name} if ticket.team else None,
+            "assignee": (
+                {"id": ticket.assignee.pk, "name": str(ticket.assignee), "email": ticket.assignee.email}
+                if ticket.assignee
+                else None
+            ),
+            "tags": sorted(t.name for t in ticket.tags.all()),
+            "custom_fields": ticket.custom_fields,
+            "parent_id": ticket.parent_id,
+            "merged_into_id": ticket.merged_into_id,
+            "message_count": ticket.message_count,
+            "created_at": ticket.created_at,
+            "updated_at": ticket.updated_at,
+            "solved_at": ticket.solved_at,
+        }
+
+    @classmethod
+    def from_model(cls, ticket: Ticket) -> "TicketOut":
+        return cls(**cls.fields_of(ticket))
+
+
+class TicketDetailOut(TicketOut):
+    collaborators: list[PersonOut]
+    messages: list[MessageOut]
+
+
+class TicketPageOut(Schema):
+    items: list[TicketOut]
+    next: str | None
+
+
+class EventOut(Schema):
+    id: int
+    type: str
+    actor: AuthorOut
+    data: dict[str, Any]
+    created_at: datetime
+
+    @staticmethod
+    def from_model(event: TicketEvent) -> "EventOut":
+        if event.actor_user is not None:
+            actor = AuthorOut(type=event.actor_type, id=event.actor_user.pk, name=str(event.actor_user))
+        elif event.actor_customer is not None:
+            actor = AuthorOut(
+                type=event.actor_type, id=event.actor_customer.pk, name=event.actor_customer.name
+            )
+        else:
+            actor = AuthorOut(type=event.actor_type, id=None, name=event.actor_type)
+        return EventOut(
+            id=event.pk, type=event.type, actor=actor, data=event.data, created_at=event.created_at
+        )
+
+
+class EventPageOut(Schema):
+    items: list[EventOut]
+    next: str | None
+
+
+class AttachmentIn(Schema):
+    filename: str = Field(min_length=1, max_length=255)
+    content_type: str = Field(default="", max_length=255)
+    content_base64: str
+
+    @field_validator("content_base64")
+    @classmethod
+    def _is_base64(cls, value: str) -> str:
+        try:
+            base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("is not valid base64") from None
+        return value
+
+    def content(self) -> bytes:
+        return base64.b64decode(self.content_base64)
+
+
+class CustomerRefIn(Schema):
+    email: str = Field(min_length=3, max_length=320)
+    name: str = Field(default="", max_length=200)
+
+
+class TicketCreateIn(Schema):
+    subject: str = Field(min_length=1, max_length=250)
+    body: str = Field(default="", max_length=1_000_000)
+    body_html: str = Field(default="", max_length=1_000_000)
+    customer: CustomerRefIn | None = None
+    priority: PriorityName = "normal"
+    channel: ChannelName = "api"
+    team_id: int | None = None
+    category: str | None = None
+    tags: list[str] = Field(default_factory=list, max_length=50)
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=100)
+
+
+class TicketUpdateIn(Schema):
+    subject: str | None = Field(default=None, min_length=1, max_length=250)
+    status: StatusName | None = None
+    priority: PriorityName | None = None
+    assignee_id: int | None = None
+    team_id: int | None = None
+    category: str | None = None
+    tags: list[str] | None = Field(default=None, max_length=50)
+    custom_fields: dict[str, Any] | None = None
+
+
+class MessageIn(Schema):
+    body: str = Field(default="", max_length=1_000_000)
+    body_html: str = Field(default="", max_length=1_000_000)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=100)
+
+
+class ReplyIn(MessageIn):
+    status: StatusName | None = None
+
+
+class MergeIn(Schema):
+    into_id: int
+
+
+class ParentIn(Schema):
+    parent_id: int | None
+
+
+class CollaboratorIn(Schema):
+    user_id: int

@@ -1,0 +1,326 @@
+"""Opening tickets and adding messages to them."""
+
+import hashlib
+import mimetypes
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from frontline.accounts.models import Team
+from frontline.accounts.permissions import can_write_tickets
+from frontline.core import sequences
+from frontline.core.actors import Actor
+from frontline.core.errors import InvalidTransition, PermissionDenied, TooLarge, ValidationFailed
+from frontline.core.html import html_to_text, sanitize_html
+from frontline.customers.models import Customer
+from frontline.tickets import events
+from frontline.tickets.models import (
+    Attachment,
+    Category,
+    Channel,
+    Direction,
+    EventType,
+    Message,
+    MessageKind,
+    Priority,
+    Status,
+    Ticket,
+)
+from frontline.tickets.queries import ensure_can_work, is_requester_side
+from frontline.tickets.services.changes import (
+    apply_status,
+    replace_tags,
+    validate_custom_fields,
+)
+
+TICKET_NUMBER_SEQUENCE = "ticket_number"
+FIRST_TICKET_NUMBER = 10001
+_SAFE_FILENAME = re.compile(r"[^\w.\- ()\[\]]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class NewAttachment:
+    filename: str
+    content: bytes
+    content_type: str = ""
+    content_id: str = ""
+
+
+@dataclass(frozen=True)
+class MessageBody:
+    text: str = ""
+    html: str = ""
+    attachments: Sequence[NewAttachment] = field(default_factory=tuple)
+
+
+@transaction.atomic
+def open_ticket(
+    *,
+    customer: Customer,
+    subject: str,
+    body: str,
+    actor: Actor,
+    channel: Channel = Channel.PORTAL,
+    priority: Priority = Priority.NORMAL,
+    team: Team | None = None,
+    category: Category | None = None,
+    tags: Sequence[str] = (),
+    custom_fields: dict[str, object] | None = None,
+    html: str = "",
+    attachments: Sequence[NewAttachment] = (),
+    external_id: str = "",
+    follow_up_of: Ticket | None = None,
+) -> Ticket:
+    """Open a ticket whose first message is the customer's request."""
+    _ensure_may_open(actor, customer)
+    subject = " ".join(subject.split())
+    if not subject:
+        raise ValidationFailed("A ticket needs a subject.", field="subject")
+    content = _checked_body(body, html, attachments)
+    now = timezone.now()
+    ticket = Ticket.objects.create(
+        number=sequences.next_value(TICKET_NUMBER_SEQUENCE, start=FIRST_TICKET_NUMBER),
+        subject=subject[:250],
+        customer=customer,
+        organisation_id=customer.organisation_id,
+        channel=channel,
+        priority=priority,
+        team=team,
+        category=category,
+        custom_fields=validate_custom_fields(custom_fields or {}),
+        follow_up_of=follow_up_of,
+        created_at=now,
+        updated_at=now,
+    )
+    events.record(
+        ticket,
+        EventType.CREATED,
+        actor=actor,
+        data={
+            "channel": channel,
+            "priority": priority,
+            "team_id": team.pk if team else None,
+            "follow_up_of": follow_up_of.pk if follow_up_of else None,
+        },
+        at=now,
+    )
+    if tags:
+        replace_tags(ticket, tags, actor=actor)
+    requester = Actor.for_customer(customer)
+    _add_message(
+        ticket,
+        content,
+        kind=MessageKind.REPLY,
+        direction=Direction.INBOUND,
+        actor=requester if not actor.is_customer else actor,
+        channel=channel,
+        external_id=external_id,
+        at=now,
+    )
+    return ticket
+
+
+@transaction.atomic
+def reply_to_ticket(
+    ticket: Ticket,
+    *,
+    body: str,
+    actor: Actor,
+    html: str = "",
+    attachments: Sequence[NewAttachment] = (),
+    channel: Channel | None = None,
+    status: Status | None = None,
+    is_automatic: bool = False,
+    external_id: str = "",
+) -> Message:
+    """A public message: from an agent to the customer, or from the customer's side."""
+    ticket = _locked(ticket)
+    if actor.is_customer:
+        if not is_requester_side(actor, ticket):
+            raise PermissionDenied("You may not reply on this ticket.")
+        if status is not None:
+            raise PermissionDenied("Customers cannot set a status while replying.")
+    elif actor.is_agent:
+        ensure_can_work(actor, ticket)
+    if ticket.status == Status.CLOSED:
+        raise InvalidTransition(
+            f"Ticket #{ticket.number} is closed; open a follow-up ticket instead.",
+            field="status",
+        )
+    content = _checked_body(body, html, attachments)
+    direction = Direction.INBOUND if actor.is_customer else Direction.OUTBOUND
+    message = _add_message(
+        ticket,
+        content,
+        kind=MessageKind.REPLY,
+        direction=direction,
+        actor=actor,
+        channel=channel or ticket.channel,
+        is_automatic=is_automatic,
+        external_id=external_id,
+    )
+    next_status = status or _status_after_reply(ticket, direction, is_automatic=is_automatic)
+    if next_status is not None and next_status != ticket.status:
+        apply_status(ticket, next_status, actor=actor)
+    return message
+
+
+@transaction.atomic
+def add_note(
+    ticket: Ticket,
+    *,
+    body: str,
+    actor: Actor,
+    html: str = "",
+    attachments: Sequence[NewAttachment] = (),
+) -> Message:
+    """An internal note: seen by staff only, never sent to the customer."""
+    ticket = _locked(ticket)
+    if actor.is_agent:
+        ensure_can_work(actor, ticket)
+    elif actor.is_customer:
+        raise PermissionDenied("Customers cannot add internal notes.")
+    content = _checked_body(body, html, attachments)
+    return _add_message(
+        ticket,
+        content,
+        kind=MessageKind.NOTE,
+        direction=Direction.OUTBOUND,
+        actor=actor,
+        channel=ticket.channel,
+    )
+
+
+def _ensure_may_open(actor: Actor, customer: Customer) -> None:
+    if actor.is_customer:
+        if actor.customer is None or actor.customer.pk != customer.pk:
+            raise PermissionDenied("Customers open tickets only for themselves.")
+        return
+    if actor.is_agent:
+        if actor.user is None or not can_write_tickets(actor.user):
+            raise PermissionDenied("Your role cannot open tickets.")
+    if customer.is_merged:
+        raise ValidationFailed("That customer was merged into another.", field="customer")
+
+
+def _status_after_reply(ticket: Ticket, direction: Direction, *, is_automatic: bool) -> Status | None:
+    if is_automatic:
+        return None
+    if direction == Direction.INBOUND:
+        waiting = (Status.PENDING, Status.ON_HOLD, Status.SOLVED)
+        return Status.OPEN if ticket.status in waiting else None
+    return Status.OPEN if ticket.status == Status.NEW else None
+
+
+def _checked_body(text: str, html: str, attachments: Sequence[NewAttachment]) -> MessageBody:
+    limit = settings.FRONTLINE_MAX_BODY_CHARS
+    if len(text) > limit or len(html) > limit:
+        raise TooLarge(f"The message is longer than {limit} characters.", field="body")
+    clean_html = sanitize_html(html) if html else ""
+    text = text.strip() or (html_to_text(clean_html) if clean_html else "")
+    if not text and not attachments:
+        raise ValidationFailed("The message is empty.", field="body")
+    if len(attachments) > settings.FRONTLINE_MAX_ATTACHMENTS:
+        raise TooLarge(
+            f"At most {settings.FRONTLINE_MAX_ATTACHMENTS} attachments per message.",
+            field="attachments",
+        )
+    for attachment in attachments:
+        if len(attachment.content) > settings.FRONTLINE_MAX_ATTACHMENT_BYTES:
+            raise TooLarge(
+                f"{attachment.filename} is larger than "
+                f"{settings.FRONTLINE_MAX_ATTACHMENT_BYTES} bytes.",
+                field="attachments",
+            )
+    return MessageBody(text=text, html=clean_html, attachments=attachments)
+
+
+def _add_message(
+    ticket: Ticket,
+    content: MessageBody,
+    *,
+    kind: MessageKind,
+    direction: Direction,
+    actor: Actor,
+    channel: str,
+    is_automatic: bool = False,
+    external_id: str = "",
+    at: datetime | None = None,
+) -> Message:
+    now = at or timezone.now()
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=kind,
+        direction=direction,
+        author_type=events.author_type_for(actor),
+        author_user=actor.user if actor.is_agent else None,
+        author_customer=actor.customer,
+        channel=channel,
+        body_text=content.text,
+        body_html=content.html,
+        is_automatic=is_automatic,
+        external_id=external_id[:998],
+        created_at=now,
+    )
+    stored = [_store_attachment(message, item) for item in content.attachments]
+    Ticket.objects.filter(pk=ticket.pk).update(
+        message_count=F("message_count") + 1, last_message_at=now, updated_at=now
+    )
+    ticket.message_count += 1
+    ticket.last_message_at = ticket.updated_at = now
+    events.record(
+        ticket,
+        EventType.MESSAGE_ADDED,
+        actor=actor,
+        data={
+            "message_id": message.pk,
+            "kind": kind,
+            "direction": direction,
+            "author_type": message.author_type,
+            "channel": channel,
+            "is_automatic": is_automatic,
+            "attachments": len(stored),
+        },
+        at=now,
+    )
+    return message
+
+
+def _store_attachment(message: Message, item: NewAttachment) -> Attachment:
+    digest = hashlib.sha256(item.content).hexdigest()
+    filename = safe_filename(item.filename)
+    content_type = item.content_type or mimetypes.guess_type(filename)[0]
+    attachment = Attachment(
+        message=message,
+        filename=filename,
+        content_type=(content_type or "application/octet-stream")[:255],
+        size=len(item.content),
+        sha256=digest,
+        content_id=item.content_id[:255],
+    )
+    attachment.file.save(filename, ContentFile(item.content), save=False)
+    attachment.save()
+    return attachment
+
+
+def safe_filename(name: str) -> str:
+    """A file name safe to store and to offer for download; keeps letters of any script."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _SAFE_FILENAME.sub("_", name).strip(" ._") or "attachment"
+    stem, dot, ext = name.rpartition(".")
+    if dot and len(ext) <= 10:
+        return f"{stem[:150]}.{ext}"
+    return name[:150]
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock so concurrent changes serialise."""
+    fresh = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+    return fresh

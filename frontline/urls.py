@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import path
+
+from frontline.api import api
+from frontline.core import views as core_views
+
+admin.site.site_header = "Frontline administration"
+admin.site.site_title = "Frontline"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("healthz", core_views.health, name="health"),
+    path("", core_views.home, name="home"),
+    path("portal/", core_views.portal_home, name="portal-home"),
+]
