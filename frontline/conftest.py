@@ -17,8 +17,10 @@ from frontline.customers.models import Customer
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A deliberately weak hasher: real hashing costs ~0.3 s per user and tests make many.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -63,7 +65,9 @@ def admin_user(db: None) -> User:
 
 @pytest.fixture
 def customer(db: None) -> Customer:
-    return factories.make_customer(name="Carla Customer", email="carla@example.test", with_login=True)
+    return factories.make_customer(
+        name="Carla Customer", email="carla@example.test", with_login=True
+    )
 
 
 @pytest.fixture
@@ -76,24 +80,26 @@ class ApiClient:
 
     def __init__(self, user: User | None) -> None:
         self._client = Client()
-        self._headers = (
-            {"HTTP_AUTHORIZATION": f"Bearer {factories.token_for(user)}"} if user else {}
-        )
+        self._headers = {"Authorization": f"Bearer {factories.token_for(user)}"} if user else {}
 
     def get(self, path: str, **params: Any) -> Any:
-        return self._client.get(path, params, **self._headers)
+        return self._client.get(path, params, headers=self._headers)
 
     def post(self, path: str, body: Any = None) -> Any:
-        return self._client.post(path, body or {}, content_type="application/json", **self._headers)
+        return self._client.post(
+            path, body or {}, content_type="application/json", headers=self._headers
+        )
 
     def patch(self, path: str, body: Any) -> Any:
-        return self._client.patch(path, body, content_type="application/json", **self._headers)
+        return self._client.patch(
+            path, body, content_type="application/json", headers=self._headers
+        )
 
     def put(self, path: str, body: Any) -> Any:
-        return self._client.put(path, body, content_type="application/json", **self._headers)
+        return self._client.put(path, body, content_type="application/json", headers=self._headers)
 
     def delete(self, path: str) -> Any:
-        return self._client.delete(path, **self._headers)
+        return self._client.delete(path, headers=self._headers)
 
 
 @pytest.fixture

@@ -66,14 +66,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.ASSOCIATE)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
-    teams = models.ManyToManyField(
+    teams: models.ManyToManyField["Team", "TeamMembership"] = models.ManyToManyField(
         "Team", through="TeamMembership", related_name="members", blank=True
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May sign in to the Django admin.")
     date_joined = models.DateTimeField(auto_now_add=True)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -98,7 +98,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def customer_profile(self) -> Customer | None:
         try:
-            return self.customer  # type: ignore[no-any-return]
+            return self.customer
         except ObjectDoesNotExist:
             return None
 

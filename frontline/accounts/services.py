@@ -4,13 +4,26 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from frontline.accounts.models import AgentSkill, ApiToken, Role, Skill, Team, TeamMembership, User
-from frontline.core.errors import ValidationFailed
+from frontline.accounts.models import (
+    AgentSkill,
+    ApiToken,
+    Role,
+    Skill,
+    Team,
+    TeamMembership,
+    User,
+    validate_time_zone,
+)
+from frontline.core.actors import Actor
+from frontline.core.errors import Conflict, PermissionDenied, ValidationFailed
 
-TOKEN_PREFIX = "flt_"
+TOKEN_PREFIX = "flt_"  # noqa: S105 - a public marker that makes leaked tokens greppable
 
 
 @dataclass(frozen=True)
@@ -32,24 +45,148 @@ def create_staff_user(
     password: str | None = None,
     time_zone: str = "UTC",
     teams: tuple[Team, ...] = (),
+    actor: Actor | None = None,
 ) -> User:
+    """A staff account. ``actor`` is the person granting it; None is the system (CLI, seeds)."""
     if role == Role.CUSTOMER:
         raise ValidationFailed("Staff users cannot have the customer role.", field="role")
-    email = email.strip().lower()
+    _ensure_may_grant(actor, role)
+    email = _checked_email(email)
+    _check_time_zone(time_zone)
     if User.objects.filter(email=email).exists():
-        raise ValidationFailed(f"A user with the address {email} exists.", field="email")
+        raise Conflict(f"A user with the address {email} exists.", field="email")
     user = User.objects.create_user(
-        email,
-        password,
-        name=name,
-        role=role,
-        time_zone=time_zone,
-        is_staff=role in (Role.ADMIN, Role.HEAD_OF_SUPPORT),
-        is_superuser=role == Role.ADMIN,
+        email, password, name=name, role=role, time_zone=time_zone, **_role_flags(role)
     )
     for team in teams:
         add_to_team(user, team=team)
     return user
+
+
+@dataclass(frozen=True)
+class UserFields:
+    name: str | None = None
+    role: Role | None = None
+    time_zone: str | None = None
+    is_active: bool | None = None
+
+
+@transaction.atomic
+def update_staff_user(user: User, *, fields: UserFields, actor: Actor) -> User:
+    """Change a staff account; the role decides admin-site access and superuser rights."""
+    if user.is_customer:
+        raise ValidationFailed("Customer logins are changed through their customer.", field="role")
+    is_self = actor.user is not None and actor.user.pk == user.pk
+    if is_self and fields.is_active is False:
+        raise ValidationFailed("You cannot deactivate your own account.", field="is_active")
+    if is_self and fields.role is not None and fields.role != user.role:
+        raise ValidationFailed("You cannot change your own role.", field="role")
+    if user.role == Role.ADMIN or user.is_superuser:
+        _ensure_may_grant(actor, Role.ADMIN)
+    changed: list[str] = []
+    if fields.role is not None and fields.role != user.role:
+        _set_role(user, fields.role, actor=actor)
+        changed += ["role", "is_staff", "is_superuser"]
+    if fields.time_zone is not None:
+        _check_time_zone(fields.time_zone)
+    for name in ("name", "time_zone", "is_active"):
+        value = getattr(fields, name)
+        if value is not None and getattr(user, name) != value:
+            setattr(user, name, value)
+            changed.append(name)
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+def _set_role(user: User, role: Role, *, actor: Actor) -> None:
+    if role == Role.CUSTOMER:
+        raise ValidationFailed("Staff users cannot have the customer role.", field="role")
+    _ensure_may_grant(actor, role)
+    user.role = role
+    flags = _role_flags(role)
+    user.is_staff, user.is_superuser = flags["is_staff"], flags["is_superuser"]
+
+
+def _role_flags(role: Role) -> dict[str, bool]:
+    """The role decides who signs in to the Django admin and who holds every permission."""
+    return {
+        "is_staff": role in (Role.ADMIN, Role.HEAD_OF_SUPPORT),
+        "is_superuser": role == Role.ADMIN,
+    }
+
+
+def _ensure_may_grant(actor: Actor | None, role: Role) -> None:
+    """The administrator role carries every permission, so only administrators grant it or
+    change an administrator's account; otherwise a head of support could promote themselves."""
+    if actor is None or actor.user is None or role != Role.ADMIN:
+        return
+    if not (actor.user.is_superuser or actor.user.role == Role.ADMIN):
+        raise PermissionDenied("Only administrators may grant or change the administrator role.")
+
+
+def _checked_email(email: str) -> str:
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationFailed(f"{email!r} is not an email address.", field="email") from None
+    return email
+
+
+def _check_time_zone(name: str) -> None:
+    try:
+        validate_time_zone(name)
+    except ValidationError:
+        raise ValidationFailed(f"{name!r} is not a known time zone.", field="time_zone") from None
+
+
+@transaction.atomic
+def create_team(
+    *, name: str, slug: str = "", tier: int = 1, description: str = "", email: str = ""
+) -> Team:
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("A team needs a name.", field="name")
+    slug = _slug_for(name, slug, fallback="team")
+    if Team.objects.filter(name__iexact=name).exists():
+        raise Conflict(f"A team named {name!r} exists.", field="name")
+    if Team.objects.filter(slug=slug).exists():
+        raise Conflict(f"A team with the slug {slug!r} exists.", field="slug")
+    return Team.objects.create(
+        name=name,
+        slug=slug,
+        tier=tier,
+        description=description,
+        email=_checked_email(email) if email else "",
+    )
+
+
+@dataclass(frozen=True)
+class TeamFields:
+    name: str | None = None
+    tier: int | None = None
+    description: str | None = None
+    email: str | None = None
+
+
+@transaction.atomic
+def update_team(team: Team, *, fields: TeamFields) -> Team:
+    if fields.name is not None:
+        name = fields.name.strip()
+        if not name:
+            raise ValidationFailed("A team needs a name.", field="name")
+        if Team.objects.filter(name__iexact=name).exclude(pk=team.pk).exists():
+            raise Conflict(f"A team named {name!r} exists.", field="name")
+        team.name = name
+    if fields.tier is not None:
+        team.tier = fields.tier
+    if fields.description is not None:
+        team.description = fields.description
+    if fields.email is not None:
+        team.email = _checked_email(fields.email) if fields.email else ""
+    team.save(update_fields=["name", "tier", "description", "email", "updated_at"])
+    return team
 
 
 def add_to_team(user: User, *, team: Team, is_lead: bool = False) -> TeamMembership:
@@ -63,6 +200,28 @@ def add_to_team(user: User, *, team: Team, is_lead: bool = False) -> TeamMembers
 
 def remove_from_team(user: User, *, team: Team) -> None:
     TeamMembership.objects.filter(user=user, team=team).delete()
+
+
+@transaction.atomic
+def create_skill(*, name: str, slug: str = "", description: str = "") -> Skill:
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("A skill needs a name.", field="name")
+    slug = _slug_for(name, slug, fallback="skill")
+    if Skill.objects.filter(name__iexact=name).exists():
+        raise Conflict(f"A skill named {name!r} exists.", field="name")
+    if Skill.objects.filter(slug=slug).exists():
+        raise Conflict(f"A skill with the slug {slug!r} exists.", field="slug")
+    return Skill.objects.create(name=name, slug=slug, description=description)
+
+
+def _slug_for(name: str, slug: str, *, fallback: str) -> str:
+    """The slug asked for, else one from the name; a name without Latin letters or digits
+    (say, in Japanese) gets a stable one derived from its hash."""
+    made = slugify(slug or name)
+    if not made:
+        made = f"{fallback}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+    return made[:100]
 
 
 def set_skill(user: User, *, skill: Skill, proficiency: int) -> AgentSkill:

@@ -1,15 +1,27 @@
 """What every router shares: authentication, the error shape, the actor of a request."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Field, Schema
+from pydantic import ConfigDict
 from ninja.security import HttpBearer, SessionAuth
 
 from frontline.accounts.models import User
 from frontline.accounts.services import authenticate_token
 from frontline.core.actors import Actor
 from frontline.core.errors import PermissionDenied
+
+
+# Database ids: positive and within a signed 64-bit integer, so no input overflows a query.
+ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class InputSchema(Schema):
+    """Base of request bodies: a JSON object with known fields only, so a misspelt field
+    is refused by name instead of silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ErrorOut(Schema):

@@ -59,7 +59,9 @@ def env_secret(name: str) -> str | None:
     try:
         return Path(path).read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise ImproperlyConfigured(f"{name}_FILE names {path!r}, which cannot be read: {exc}") from exc
+        raise ImproperlyConfigured(
+            f"{name}_FILE names {path!r}, which cannot be read: {exc}"
+        ) from exc
 
 
 def stored_secret_key(data_dir: Path) -> str:

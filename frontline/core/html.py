@@ -66,6 +66,4 @@ def html_to_text(raw: str) -> str:
 
 def text_to_html(text: str) -> str:
     paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p]
-    return "".join(
-        "<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs
-    )
+    return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)

@@ -138,7 +138,9 @@ def add_identity(customer: Customer, *, kind: IdentityKind, value: str) -> Ident
     if owner is not None:
         if owner.customer_id == customer.pk:
             return owner
-        raise Conflict(f"{normalised} belongs to another customer; merge them instead.", field="value")
+        raise Conflict(
+            f"{normalised} belongs to another customer; merge them instead.", field="value"
+        )
     has_primary = customer.identities.filter(kind=kind, is_primary=True).exists()
     return Identity.objects.create(
         customer=customer, kind=kind, value=normalised, is_primary=not has_primary

@@ -1,16 +1,18 @@
 """Ticket endpoints: /api/v1/tickets."""
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Annotated
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, HttpRequest
-from ninja import Query, Router, Schema
 from ninja import Field as NinjaField
+from ninja import Query, Router, Schema
 from ninja.responses import Status as Created
+from pydantic import BeforeValidator
 
 from frontline.accounts.models import Team, User
 from frontline.core.actors import Actor
-from frontline.core.api_support import request_actor, responses
+from frontline.core.api_support import ObjectId, request_actor, responses
 from frontline.core.errors import NotFound, PermissionDenied, ValidationFailed
 from frontline.core.pagination import paginate
 from frontline.customers.models import Customer, Identity
@@ -34,6 +36,7 @@ from frontline.tickets.schemas import (
     MessageIn,
     MessageOut,
     ParentIn,
+    PersonOut,
     ReplyIn,
     TicketCreateIn,
     TicketDetailOut,
@@ -47,16 +50,46 @@ router = Router(tags=["tickets"])
 LIST_ORDER = ("-updated_at", "-id")
 
 
+class PageParams(Schema):
+    cursor: str | None = None
+    page_size: int | None = NinjaField(None, ge=1, le=100)
+
+
+def _iso_only(value: object) -> object:
+    """Refuse numbers posing as timestamps: the schema promises an ISO 8601 date-time."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("is not an ISO 8601 date-time") from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return value
+
+
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_only)]
+
+_STATUS = "(new|open|pending|on_hold|solved|closed)"
+_STATUS_LIST = rf"^(unsolved|{_STATUS}(,{_STATUS})*)$"
+_PRIORITY_LIST = r"^(low|normal|high|urgent)(,(low|normal|high|urgent))*$"
+_CHANNEL_LIST = r"^[a-z_]+(,[a-z_]+)*$"
+
+
 class TicketFilters(Schema):
-    status: str | None = NinjaField(None, description="Comma-separated statuses, or 'unsolved'.")
-    priority: str | None = NinjaField(None, description="Comma-separated priorities.")
-    team_id: int | None = None
-    assignee_id: str | None = NinjaField(None, description="A user id, 'me' or 'none'.")
-    customer_id: int | None = None
-    organisation_id: int | None = None
+    status: str | None = NinjaField(
+        None, pattern=_STATUS_LIST, description="Comma-separated statuses, or 'unsolved'."
+    )
+    priority: str | None = NinjaField(
+        None, pattern=_PRIORITY_LIST, description="Comma-separated priorities."
+    )
+    team_id: ObjectId | None = None
+    assignee_id: str | None = NinjaField(
+        None, pattern=r"^([1-9][0-9]{0,17}|me|none)$", description="A user id, 'me' or 'none'."
+    )
+    customer_id: ObjectId | None = None
+    organisation_id: ObjectId | None = None
     tag: str | None = None
-    channel: str | None = None
-    updated_since: datetime | None = None
+    channel: str | None = NinjaField(None, pattern=_CHANNEL_LIST)
+    updated_since: IsoDatetime | None = None
     cursor: str | None = None
     page_size: int | None = NinjaField(None, ge=1, le=100)
 
@@ -65,11 +98,14 @@ def with_list_relations(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return tickets.select_related(
         "customer", "organisation", "team", "assignee", "category"
     ).prefetch_related(
-        "tags", Prefetch("customer__identities", queryset=Identity.objects.order_by("-is_primary", "id"))
+        "tags",
+        Prefetch("customer__identities", queryset=Identity.objects.order_by("-is_primary", "id")),
     )
 
 
-def _choices(raw: str, allowed: type[Status] | type[Priority] | type[Channel], field: str) -> list[str]:
+def _choices(
+    raw: str, allowed: type[Status] | type[Priority] | type[Channel], field: str
+) -> list[str]:
     values = [v.strip() for v in raw.split(",") if v.strip()]
     unknown = [v for v in values if v not in allowed.values]
     if unknown:
@@ -77,7 +113,9 @@ def _choices(raw: str, allowed: type[Status] | type[Priority] | type[Channel], f
     return values
 
 
-def filter_tickets(tickets: QuerySet[Ticket], filters: TicketFilters, actor: Actor) -> QuerySet[Ticket]:
+def filter_tickets(
+    tickets: QuerySet[Ticket], filters: TicketFilters, actor: Actor
+) -> QuerySet[Ticket]:
     if filters.status:
         if filters.status == "unsolved":
             tickets = tickets.filter(status__in=[s.value for s in queries.UNSOLVED])
@@ -150,12 +188,12 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Created[Tick
 
 
 @router.get("/{ticket_id}", response=responses({200: TicketDetailOut}), summary="Read a ticket")
-def get_ticket(request: HttpRequest, ticket_id: int) -> TicketDetailOut:
+def get_ticket(request: HttpRequest, ticket_id: ObjectId) -> TicketDetailOut:
     actor = request_actor(request)
     ticket = _reload(actor, ticket_id)
     messages = queries.messages_visible_to(actor, ticket)
     collaborators = [
-        {"id": u.pk, "name": str(u), "email": u.email} for u in ticket.collaborators.all()
+        PersonOut(id=u.pk, name=str(u), email=u.email) for u in ticket.collaborators.all()
     ]
     return TicketDetailOut(
         **TicketOut.fields_of(ticket),
@@ -165,7 +203,7 @@ def get_ticket(request: HttpRequest, ticket_id: int) -> TicketDetailOut:
 
 
 @router.patch("/{ticket_id}", response=responses({200: TicketOut}), summary="Change fields")
-def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn) -> TicketOut:
+def update_ticket(request: HttpRequest, ticket_id: ObjectId, payload: TicketUpdateIn) -> TicketOut:
     actor = request_actor(request)
     ticket = queries.get_ticket_for(actor, ticket_id)
     given = payload.model_fields_set
@@ -192,7 +230,7 @@ def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn)
 
 
 @router.post("/{ticket_id}/replies", response=responses({201: MessageOut}), summary="Reply")
-def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Created[MessageOut]:
+def reply(request: HttpRequest, ticket_id: ObjectId, payload: ReplyIn) -> Created[MessageOut]:
     actor = request_actor(request)
     ticket = queries.get_ticket_for(actor, ticket_id)
     message = services.reply_to_ticket(
@@ -208,7 +246,7 @@ def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Created[Mes
 
 
 @router.post("/{ticket_id}/notes", response=responses({201: MessageOut}), summary="Internal note")
-def note(request: HttpRequest, ticket_id: int, payload: MessageIn) -> Created[MessageOut]:
+def note(request: HttpRequest, ticket_id: ObjectId, payload: MessageIn) -> Created[MessageOut]:
     actor = request_actor(request)
     ticket = queries.get_ticket_for(actor, ticket_id)
     if not actor.is_agent:
@@ -225,10 +263,7 @@ def note(request: HttpRequest, ticket_id: int, payload: MessageIn) -> Created[Me
 
 @router.get("/{ticket_id}/events", response=responses({200: EventPageOut}), summary="Audit log")
 def list_events(
-    request: HttpRequest,
-    ticket_id: int,
-    cursor: str | None = None,
-    page_size: int | None = NinjaField(None, ge=1, le=100),  # type: ignore[assignment]
+    request: HttpRequest, ticket_id: ObjectId, paging: Query[PageParams]
 ) -> EventPageOut:
     actor = request_actor(request)
     ticket = queries.get_ticket_for(actor, ticket_id)
@@ -236,14 +271,16 @@ def list_events(
         queries.events_visible_to(actor, ticket),
         request,
         order=("created_at", "id"),
-        cursor=cursor,
-        page_size=page_size,
+        cursor=paging.cursor,
+        page_size=paging.page_size,
     )
     return EventPageOut(items=[EventOut.from_model(e) for e in page.items], next=page.next)
 
 
-@router.post("/{ticket_id}/merge", response=responses({200: TicketOut}), summary="Merge into another")
-def merge(request: HttpRequest, ticket_id: int, payload: MergeIn) -> TicketOut:
+@router.post(
+    "/{ticket_id}/merge", response=responses({200: TicketOut}), summary="Merge into another"
+)
+def merge(request: HttpRequest, ticket_id: ObjectId, payload: MergeIn) -> TicketOut:
     actor = request_actor(request)
     source = queries.get_ticket_for(actor, ticket_id)
     target = queries.get_ticket_for(actor, payload.into_id)
@@ -252,7 +289,7 @@ def merge(request: HttpRequest, ticket_id: int, payload: MergeIn) -> TicketOut:
 
 
 @router.put("/{ticket_id}/parent", response=responses({200: TicketOut}), summary="Link to incident")
-def set_parent(request: HttpRequest, ticket_id: int, payload: ParentIn) -> TicketOut:
+def set_parent(request: HttpRequest, ticket_id: ObjectId, payload: ParentIn) -> TicketOut:
     actor = request_actor(request)
     ticket = queries.get_ticket_for(actor, ticket_id)
     parent = queries.get_ticket_for(actor, payload.parent_id) if payload.parent_id else None
@@ -263,7 +300,9 @@ def set_parent(request: HttpRequest, ticket_id: int, payload: ParentIn) -> Ticke
 @router.post(
     "/{ticket_id}/collaborators", response=responses({200: TicketOut}), summary="Add collaborator"
 )
-def add_collaborator(request: HttpRequest, ticket_id: int, payload: CollaboratorIn) -> TicketOut:
+def add_collaborator(
+    request: HttpRequest, ticket_id: ObjectId, payload: CollaboratorIn
+) -> TicketOut:
     actor = request_actor(request)
     ticket = queries.get_ticket_for(actor, ticket_id)
     services.add_collaborator(ticket, user=_user(payload.user_id), actor=actor)
@@ -275,7 +314,7 @@ def add_collaborator(request: HttpRequest, ticket_id: int, payload: Collaborator
     response=responses({200: TicketOut}),
     summary="Remove collaborator",
 )
-def remove_collaborator(request: HttpRequest, ticket_id: int, user_id: int) -> TicketOut:
+def remove_collaborator(request: HttpRequest, ticket_id: ObjectId, user_id: ObjectId) -> TicketOut:
     actor = request_actor(request)
     ticket = queries.get_ticket_for(actor, ticket_id)
     services.remove_collaborator(ticket, user=_user(user_id), actor=actor)
@@ -288,7 +327,7 @@ def remove_collaborator(request: HttpRequest, ticket_id: int, user_id: int) -> T
     url_name="attachment_download",
     summary="Download an attachment",
 )
-def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+def download_attachment(request: HttpRequest, attachment_id: ObjectId) -> FileResponse:
     actor = request_actor(request)
     attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
     if attachment is None:

@@ -23,9 +23,7 @@ def _agent_scope(user: User) -> Q:
     query can still walk an ``updated_at`` index and stop after one page."""
     team_ids = list(user.memberships.values_list("team_id", flat=True))
     managed = list(Organisation.objects.filter(account_manager=user).values_list("pk", flat=True))
-    collaborating = Ticket.collaborators.through.objects.filter(user_id=user.pk).values(
-        "ticket_id"
-    )
+    collaborating = Ticket.collaborators.through.objects.filter(user_id=user.pk).values("ticket_id")
     scope = Q(team_id__in=team_ids) | Q(assignee_id=user.pk) | Q(pk__in=collaborating)
     if managed:
         scope |= Q(organisation_id__in=managed)
@@ -38,9 +36,9 @@ def tickets_visible_to(actor: Actor) -> QuerySet[Ticket]:
     if actor.is_customer and actor.customer is not None:
         customer = actor.customer
         scope = Q(customer_id=customer.pk)
-        if customer.organisation_id is not None and customer.organisation is not None:
-            if customer.organisation.shared_tickets:
-                scope |= Q(organisation_id=customer.organisation_id)
+        organisation = customer.organisation
+        if organisation is not None and organisation.shared_tickets:
+            scope |= Q(organisation_id=organisation.pk)
         return tickets.filter(scope)
     if user is None or not is_staff_member(user):
         return tickets.none()

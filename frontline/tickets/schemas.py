@@ -9,6 +9,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from frontline.core.api_support import InputSchema, ObjectId
 from frontline.tickets.models import Attachment, Message, Ticket, TicketEvent
 
 StatusName = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
@@ -120,7 +121,11 @@ class TicketOut(Schema):
             "priority": ticket.priority,
             "channel": ticket.channel,
             "category": ticket.category.slug if ticket.category else None,
-            "customer": {"id": customer.pk, "name": customer.name, "email": next(iter(emails), None)},
+            "customer": {
+                "id": customer.pk,
+                "name": customer.name,
+                "email": next(iter(emails), None),
+            },
             "organisation": (
                 {"id": ticket.organisation.pk, "name": ticket.organisation.name}
                 if ticket.organisation
@@ -128,7 +133,11 @@ class TicketOut(Schema):
             ),
             "team": {"id": ticket.team.pk, "name": ticket.team.name} if ticket.team else None,
             "assignee": (
-                {"id": ticket.assignee.pk, "name": str(ticket.assignee), "email": ticket.assignee.email}
+                {
+                    "id": ticket.assignee.pk,
+                    "name": str(ticket.assignee),
+                    "email": ticket.assignee.email,
+                }
                 if ticket.assignee
                 else None
             ),
@@ -167,7 +176,9 @@ class EventOut(Schema):
     @staticmethod
     def from_model(event: TicketEvent) -> "EventOut":
         if event.actor_user is not None:
-            actor = AuthorOut(type=event.actor_type, id=event.actor_user.pk, name=str(event.actor_user))
+            actor = AuthorOut(
+                type=event.actor_type, id=event.actor_user.pk, name=str(event.actor_user)
+            )
         elif event.actor_customer is not None:
             actor = AuthorOut(
                 type=event.actor_type, id=event.actor_customer.pk, name=event.actor_customer.name
@@ -184,7 +195,7 @@ class EventPageOut(Schema):
     next: str | None
 
 
-class AttachmentIn(Schema):
+class AttachmentIn(InputSchema):
     filename: str = Field(min_length=1, max_length=255)
     content_type: str = Field(default="", max_length=255)
     content_base64: str
@@ -202,37 +213,37 @@ class AttachmentIn(Schema):
         return base64.b64decode(self.content_base64)
 
 
-class CustomerRefIn(Schema):
+class CustomerRefIn(InputSchema):
     email: str = Field(min_length=3, max_length=320)
     name: str = Field(default="", max_length=200)
 
 
-class TicketCreateIn(Schema):
+class TicketCreateIn(InputSchema):
     subject: str = Field(min_length=1, max_length=250)
     body: str = Field(default="", max_length=1_000_000)
     body_html: str = Field(default="", max_length=1_000_000)
     customer: CustomerRefIn | None = None
     priority: PriorityName = "normal"
     channel: ChannelName = "api"
-    team_id: int | None = None
+    team_id: ObjectId | None = None
     category: str | None = None
     tags: list[str] = Field(default_factory=list, max_length=50)
     custom_fields: dict[str, Any] = Field(default_factory=dict)
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=100)
 
 
-class TicketUpdateIn(Schema):
+class TicketUpdateIn(InputSchema):
     subject: str | None = Field(default=None, min_length=1, max_length=250)
     status: StatusName | None = None
     priority: PriorityName | None = None
-    assignee_id: int | None = None
-    team_id: int | None = None
+    assignee_id: ObjectId | None = None
+    team_id: ObjectId | None = None
     category: str | None = None
     tags: list[str] | None = Field(default=None, max_length=50)
     custom_fields: dict[str, Any] | None = None
 
 
-class MessageIn(Schema):
+class MessageIn(InputSchema):
     body: str = Field(default="", max_length=1_000_000)
     body_html: str = Field(default="", max_length=1_000_000)
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=100)
@@ -242,13 +253,13 @@ class ReplyIn(MessageIn):
     status: StatusName | None = None
 
 
-class MergeIn(Schema):
-    into_id: int
+class MergeIn(InputSchema):
+    into_id: ObjectId
 
 
-class ParentIn(Schema):
-    parent_id: int | None
+class ParentIn(InputSchema):
+    parent_id: ObjectId | None
 
 
-class CollaboratorIn(Schema):
-    user_id: int
+class CollaboratorIn(InputSchema):
+    user_id: ObjectId

@@ -42,8 +42,12 @@ def make_agent(
 
 
 def make_organisation(
-    *, name: str | None = None, tier: Tier = Tier.STANDARD, domains: tuple[str, ...] = (),
-    shared_tickets: bool = False, account_manager: User | None = None,
+    *,
+    name: str | None = None,
+    tier: Tier = Tier.STANDARD,
+    domains: tuple[str, ...] = (),
+    shared_tickets: bool = False,
+    account_manager: User | None = None,
 ) -> Organisation:
     return create_organisation(
         name=name or f"Organisation {_n()}",
@@ -102,8 +106,11 @@ def make_category(*, name: str | None = None) -> Category:
 
 
 def make_custom_field(
-    *, key: str | None = None, field_type: FieldType = FieldType.TEXT,
-    choices: list[str] | None = None, required_to_solve: bool = False,
+    *,
+    key: str | None = None,
+    field_type: FieldType = FieldType.TEXT,
+    choices: list[str] | None = None,
+    required_to_solve: bool = False,
 ) -> CustomField:
     n = _n()
     return CustomField.objects.create(

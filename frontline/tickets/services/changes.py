@@ -87,7 +87,9 @@ def change_status(ticket: Ticket, *, status: Status, actor: Actor) -> Ticket:
             raise InvalidTransition("You may not change this ticket.", field="status")
         allowed = {Status.SOLVED, Status.OPEN}
         if status not in allowed or (status == Status.OPEN and ticket.status != Status.SOLVED):
-            raise InvalidTransition("Customers may mark a ticket solved or reopen it.", "status")
+            raise InvalidTransition(
+                "Customers may mark a ticket solved or reopen it.", field="status"
+            )
     else:
         ensure_can_work(actor, ticket)
     if status != ticket.status:
@@ -108,7 +110,9 @@ def assign_ticket(ticket: Ticket, *, assignee: User | None, actor: Actor) -> Tic
 
 @transaction.atomic
 def change_team(ticket: Ticket, *, team: Team | None, actor: Actor) -> Ticket:
-    return update_ticket(ticket, changes=TicketChanges(team=team, clear_team=team is None), actor=actor)
+    return update_ticket(
+        ticket, changes=TicketChanges(team=team, clear_team=team is None), actor=actor
+    )
 
 
 @transaction.atomic
@@ -161,13 +165,16 @@ def link_to_parent(ticket: Ticket, *, parent: Ticket | None, actor: Actor) -> Ti
     ticket = _locked(ticket)
     ensure_can_work(actor, ticket)
     if parent is not None:
+        parent = _locked(parent)
         ensure_can_work(actor, parent)
         if parent.pk == ticket.pk:
             raise ValidationFailed("A ticket cannot be its own parent.", field="parent_id")
         if parent.parent_id is not None:
             raise ValidationFailed("The parent is itself part of an incident.", field="parent_id")
         if ticket.children.exists():
-            raise ValidationFailed("An incident with tickets cannot get a parent.", "parent_id")
+            raise ValidationFailed(
+                "An incident with tickets cannot get a parent.", field="parent_id"
+            )
     old = ticket.parent_id
     new = parent.pk if parent else None
     if old != new:
@@ -188,7 +195,7 @@ def merge_tickets(source: Ticket, *, into: Ticket, actor: Actor) -> Ticket:
     if source.merged_into_id is not None or into.merged_into_id is not None:
         raise InvalidMerge("One of these tickets was already merged.", field="into_id")
     if into.status == Status.CLOSED:
-        raise InvalidMerge(f"#{into.number} is closed and cannot receive a merge.", "into_id")
+        raise InvalidMerge(f"#{into.number} is closed and cannot receive a merge.", field="into_id")
     moved = list(source.messages.values_list("pk", flat=True))
     Message.objects.filter(pk__in=moved).update(ticket=into)
     now = timezone.now()
@@ -251,12 +258,16 @@ def validate_custom_fields(values: dict[str, Any]) -> dict[str, Any]:
     """Check values against the active field definitions; return them normalised."""
     if not values:
         return {}
-    definitions = {f.key: f for f in CustomField.objects.filter(key__in=list(values), is_active=True)}
+    definitions = {
+        f.key: f for f in CustomField.objects.filter(key__in=list(values), is_active=True)
+    }
     clean: dict[str, Any] = {}
     for key, value in values.items():
         definition = definitions.get(key)
         if definition is None:
-            raise ValidationFailed(f"There is no custom field {key!r}.", field=f"custom_fields.{key}")
+            raise ValidationFailed(
+                f"There is no custom field {key!r}.", field=f"custom_fields.{key}"
+            )
         clean[key] = None if value is None else _coerce_field(definition, value)
     return clean
 

@@ -111,8 +111,6 @@ def open_ticket(
         },
         at=now,
     )
-    if tags:
-        replace_tags(ticket, tags, actor=actor)
     requester = Actor.for_customer(customer)
     _add_message(
         ticket,
@@ -124,6 +122,8 @@ def open_ticket(
         external_id=external_id,
         at=now,
     )
+    if tags:
+        replace_tags(ticket, tags, actor=actor)
     return ticket
 
 
@@ -203,14 +203,15 @@ def _ensure_may_open(actor: Actor, customer: Customer) -> None:
         if actor.customer is None or actor.customer.pk != customer.pk:
             raise PermissionDenied("Customers open tickets only for themselves.")
         return
-    if actor.is_agent:
-        if actor.user is None or not can_write_tickets(actor.user):
-            raise PermissionDenied("Your role cannot open tickets.")
+    if actor.is_agent and (actor.user is None or not can_write_tickets(actor.user)):
+        raise PermissionDenied("Your role cannot open tickets.")
     if customer.is_merged:
         raise ValidationFailed("That customer was merged into another.", field="customer")
 
 
-def _status_after_reply(ticket: Ticket, direction: Direction, *, is_automatic: bool) -> Status | None:
+def _status_after_reply(
+    ticket: Ticket, direction: Direction, *, is_automatic: bool
+) -> Status | None:
     if is_automatic:
         return None
     if direction == Direction.INBOUND:
