@@ -31,10 +31,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "huey.contrib.djhuey",
+    "channels",
     "frontline.core",
     "frontline.accounts",
     "frontline.customers",
     "frontline.tickets",
+    "frontline.sla",
+    "frontline.channels.email",
+    "frontline.channels.portal",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +101,34 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
+
+# Background jobs (Huey): a SQLite queue beside the database by default, Redis at scale.
+# djhuey defaults "immediate" to DEBUG, so it is set explicitly.
+HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", default=False)
+HUEY: dict[str, object] = (
+    {
+        "huey_class": "huey.RedisHuey",
+        "name": env_str("HUEY_NAME", "frontline"),
+        "url": REDIS_URL,
+        "immediate": HUEY_IMMEDIATE,
+    }
+    if REDIS_URL
+    else {
+        "huey_class": "huey.SqliteHuey",
+        "name": env_str("HUEY_NAME", "frontline"),
+        "filename": env_str("HUEY_SQLITE_PATH", str(DATA_DIR / "huey.sqlite3")),
+        "immediate": HUEY_IMMEDIATE,
+    }
+)
+
+# Live updates (Django Channels): in memory for one process, Redis across many.
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 
 CACHES = {
     "default": (

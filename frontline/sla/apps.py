@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SlaConfig(AppConfig):
+    name = "frontline.sla"
+    label = "sla"
+    verbose_name = "SLAs and business calendars"
