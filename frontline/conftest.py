@@ -6,6 +6,8 @@
 - ``customer`` (with a portal login) and ``other_customer``.
 """
 
+import os
+import socket
 from typing import Any
 
 import pytest
@@ -106,3 +108,40 @@ class ApiClient:
 def api_as() -> Any:
     """``api_as(user)`` returns an ApiClient authenticated as ``user`` (None: anonymous)."""
     return ApiClient
+
+
+def require_service(name: str, reachable: bool, how: str) -> None:
+    """Skip a test whose real server is missing on a developer's machine; fail it in CI.
+
+    CI (``CI=true``) must run every real-server path (PostgreSQL, Redis, Dovecot, chromium),
+    so there a missing server is an error, never a quiet skip.
+    """
+    if reachable:
+        return
+    message = f"{name} is not available ({how})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI requires {message}")
+    pytest.skip(message)
+
+
+def _redis_reachable(url: str) -> bool:
+    try:
+        with socket.create_connection(_host_port(url, 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _host_port(url: str, default_port: int) -> tuple[str, int]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.hostname or "127.0.0.1", parts.port or default_port
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A real Redis for the scale-out paths: FRONTLINE_TEST_REDIS or 127.0.0.1:6379/15."""
+    url = os.environ.get("FRONTLINE_TEST_REDIS", "redis://127.0.0.1:6379/15")
+    require_service("Redis", _redis_reachable(url), f"no server at {url}")
+    return url
