@@ -8,9 +8,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from frontline.accounts.api import router as accounts_router
+from frontline.automation.api import router as automation_router
+from frontline.channels.email.api import router as email_router
 from frontline.core.api_support import AUTH
 from frontline.core.errors import ErrorCode, FrontlineError
 from frontline.customers.api import router as customers_router
+from frontline.sla.api import router as sla_router
 from frontline.tickets.api import router as tickets_router
 
 logger = logging.getLogger(__name__)
@@ -29,6 +32,9 @@ api = NinjaAPI(
 )
 
 api.add_router("/tickets", tickets_router)
+api.add_router("/sla", sla_router)
+api.add_router("/automation", automation_router)
+api.add_router("/email", email_router)
 api.add_router("/", customers_router)
 api.add_router("/", accounts_router)
 

@@ -1,7 +1,29 @@
+"""The ASGI application: HTTP goes to Django, WebSockets to the Channels consumers.
+
+WebSockets are authenticated by the Django session cookie and accepted only from the hosts
+in ALLOWED_HOSTS, which stops other sites from opening a socket with a visitor's cookie.
+"""
+
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")
 
-application = get_asgi_application()
+# Django must be set up before the consumers (and the models they import) load.
+django_application = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from frontline.ws_urls import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

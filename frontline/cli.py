@@ -12,3 +12,7 @@ def main(argv: list[str] | None = None) -> int:
     args[0] = "frontline"
     execute_from_command_line(args)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

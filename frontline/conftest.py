@@ -15,7 +15,22 @@ from django.test import Client
 
 from frontline.accounts.models import Role, Team, User
 from frontline.core.testing import factories
+from frontline.core.testing.browser import browser, live_server_url, new_page  # noqa: F401
 from frontline.customers.models import Customer
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: Any
+) -> None:
+    """On SQLite the test database is a file, not memory, so the browser tests' server
+    thread opens its own connections to it (``SQLITE_TEST_NAME`` names it explicitly)."""
+    from django.conf import settings
+
+    database: dict[str, Any] = settings.DATABASES["default"]
+    test: dict[str, Any] = database.setdefault("TEST", {})
+    if str(database["ENGINE"]).endswith("sqlite3") and not test.get("NAME"):
+        test["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +38,18 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     # A deliberately weak hasher: real hashing costs ~0.3 s per user and tests make many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _immediate_jobs() -> Any:
+    """Jobs run where they are queued in unit tests; job tests start a real consumer
+    (``frontline.core.testing.worker.running_worker``)."""
+    from huey.contrib.djhuey import HUEY
+
+    was = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = was
 
 
 @pytest.fixture

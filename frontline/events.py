@@ -2,9 +2,27 @@
 
 Keys are ``"<app>.<event>"``; values are dotted paths of handlers called with the
 event's payload inside the transaction that caused it. Ticket events are named
-``"ticket.<EventType value>"`` and receive ``event=`` (a ``TicketEvent``).
+``"ticket.<EventType value>"`` and receive ``event=`` (a ``TicketEvent``) and ``ticket=``.
+``"ticket.*"`` lists handlers for every ticket event; they run after the named ones.
 """
 
 HANDLERS: dict[str, tuple[str, ...]] = {
     "customer.merged": ("frontline.tickets.handlers.move_tickets_to_surviving_customer",),
+    "ticket.message_added": (
+        "frontline.tickets.handlers.notify_mentioned_colleagues",
+        "frontline.sla.handlers.on_ticket_event",
+        # A public reply to the customer goes out by email (send job enqueued on commit).
+        "frontline.channels.email.handlers.email_public_reply",
+    ),
+    # SLA clocks replay the log in the same transaction (frontline/sla/handlers.py).
+    "ticket.created": ("frontline.sla.handlers.on_ticket_event",),
+    "ticket.status_changed": ("frontline.sla.handlers.on_ticket_event",),
+    "ticket.priority_changed": ("frontline.sla.handlers.on_ticket_event",),
+    "ticket.team_changed": ("frontline.sla.handlers.on_ticket_event",),
+    "ticket.category_changed": ("frontline.sla.handlers.on_ticket_event",),
+    "ticket.tags_changed": ("frontline.sla.handlers.on_ticket_event",),
+    "ticket.customer_changed": ("frontline.sla.handlers.on_ticket_event",),
+    "ticket.assigned": ("frontline.tickets.handlers.notify_new_assignee",),
+    # Live updates of open workspace and portal pages, sent on commit.
+    "ticket.*": ("frontline.tickets.handlers.broadcast_ticket_change",),
 }

@@ -38,25 +38,29 @@ INSTALLED_APPS = [
     "frontline.customers",
     "frontline.tickets",
     "frontline.sla",
+    "frontline.automation",
     "frontline.channels.email",
     "frontline.channels.portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "frontline.core.middleware.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "frontline.core.middleware.UserTimeZoneMiddleware",
+    "frontline.core.middleware.WebErrorMiddleware",
 ]
 
 ROOT_URLCONF = "frontline.urls"
 ASGI_APPLICATION = "frontline.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/sign-in/"
+LOGIN_REDIRECT_URL = "/"
 
 TEMPLATES = [
     {
@@ -68,6 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "frontline.accounts.context_processors.workspace",
             ],
         },
     },
@@ -177,6 +182,17 @@ FRONTLINE_MAX_ATTACHMENTS = env_int("FRONTLINE_MAX_ATTACHMENTS", 20)
 FRONTLINE_MAX_BODY_CHARS = env_int("FRONTLINE_MAX_BODY_CHARS", 1_000_000)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = FRONTLINE_MAX_ATTACHMENT_BYTES + 1024 * 1024
+
+# Email channel (docs/email.md). Larger inbound mail is stored and quarantined, not taken.
+FRONTLINE_EMAIL_MAX_MESSAGE_BYTES = env_int("FRONTLINE_EMAIL_MAX_MESSAGE_BYTES", 40 * 1024 * 1024)
+FRONTLINE_EMAIL_AUTOREPLY_LIMIT = env_int("FRONTLINE_EMAIL_AUTOREPLY_LIMIT", 3)
+FRONTLINE_EMAIL_SEND_ATTEMPTS = env_int("FRONTLINE_EMAIL_SEND_ATTEMPTS", 8)
+FRONTLINE_EMAIL_RETRY_SECONDS = env_int("FRONTLINE_EMAIL_RETRY_SECONDS", 60)
+FRONTLINE_EMAIL_POLL_BATCH = env_int("FRONTLINE_EMAIL_POLL_BATCH", 200)
+# The SMTP/LMTP listener `frontline run` starts for a mail server to deliver to; 0 disables.
+FRONTLINE_SMTP_HOST = env_str("FRONTLINE_SMTP_HOST", "127.0.0.1")
+FRONTLINE_SMTP_PORT = env_int("FRONTLINE_SMTP_PORT", 2525)
+FRONTLINE_SMTP_LMTP = env_bool("FRONTLINE_SMTP_LMTP", default=False)
 
 LOGGING = {
     "version": 1,

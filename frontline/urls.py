@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from frontline.api import api
 from frontline.core import views as core_views
@@ -12,5 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", core_views.health, name="health"),
     path("", core_views.home, name="home"),
-    path("portal/", core_views.portal_home, name="portal-home"),
+    path("accounts/", include("frontline.accounts.urls")),
+    path("portal/", include("frontline.channels.portal.urls")),
+    path("", include("frontline.tickets.urls")),
 ]

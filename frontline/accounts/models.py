@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -14,8 +15,15 @@ if TYPE_CHECKING:
     from frontline.customers.models import Customer
 
 
+@cache
+def _time_zones() -> frozenset[str]:
+    # available_timezones() walks the tz database on disk (~25 ms); it does not change while
+    # the process runs, and every new customer (e.g. each email from a new address) needs it.
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in _time_zones():
         raise ValidationError(f"{value!r} is not a known time zone.")
 
 
@@ -66,7 +74,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.ASSOCIATE)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
-    teams: models.ManyToManyField["Team", "TeamMembership"] = models.ManyToManyField(
+    teams: models.ManyToManyField[Team, TeamMembership] = models.ManyToManyField(
         "Team", through="TeamMembership", related_name="members", blank=True
     )
     is_active = models.BooleanField(default=True)
@@ -186,3 +194,32 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class NotificationKind(models.TextChoices):
+    MENTION = "mention", "Mentioned you"
+    ASSIGNED = "assigned", "Assigned to you"
+
+
+class Notification(models.Model):
+    """Something a colleague did that a user should see: shown in the workspace header."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=300)
+    excerpt = models.CharField(max_length=300, blank=True)
+    url = models.CharField(max_length=500, help_text="A path inside Frontline.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["user", "read_at", "created_at"], name="notification_user_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}"

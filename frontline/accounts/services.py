@@ -13,6 +13,8 @@ from django.utils.text import slugify
 from frontline.accounts.models import (
     AgentSkill,
     ApiToken,
+    Notification,
+    NotificationKind,
     Role,
     Skill,
     Team,
@@ -20,6 +22,7 @@ from frontline.accounts.models import (
     User,
     validate_time_zone,
 )
+from frontline.core import realtime
 from frontline.core.actors import Actor
 from frontline.core.errors import Conflict, PermissionDenied, ValidationFailed
 
@@ -77,10 +80,11 @@ def update_staff_user(user: User, *, fields: UserFields, actor: Actor) -> User:
     if user.is_customer:
         raise ValidationFailed("Customer logins are changed through their customer.", field="role")
     is_self = actor.user is not None and actor.user.pk == user.pk
+    # Refused rather than allowed: the only one able to undo it would be another admin.
     if is_self and fields.is_active is False:
-        raise ValidationFailed("You cannot deactivate your own account.", field="is_active")
+        raise PermissionDenied("You cannot deactivate your own account.", field="is_active")
     if is_self and fields.role is not None and fields.role != user.role:
-        raise ValidationFailed("You cannot change your own role.", field="role")
+        raise PermissionDenied("You cannot change your own role.", field="role")
     if user.role == Role.ADMIN or user.is_superuser:
         _ensure_may_grant(actor, Role.ADMIN)
     changed: list[str] = []
@@ -264,3 +268,57 @@ def authenticate_token(secret: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def update_preferences(
+    user: User, *, name: str | None = None, time_zone: str | None = None
+) -> User:
+    """What anyone, staff or customer, may change about their own account."""
+    changed: list[str] = []
+    if name is not None and name.strip() != user.name:
+        user.name = name.strip()[:200]
+        changed.append("name")
+    if time_zone is not None and time_zone != user.time_zone:
+        _check_time_zone(time_zone)
+        user.time_zone = time_zone
+        changed.append("time_zone")
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+def notify(
+    user: User,
+    *,
+    kind: NotificationKind,
+    title: str,
+    url: str,
+    actor: User | None = None,
+    excerpt: str = "",
+) -> Notification | None:
+    """Tell a colleague about something; nobody is notified of their own doing."""
+    if not user.is_active or (actor is not None and actor.pk == user.pk):
+        return None
+    notification = Notification.objects.create(
+        user=user, kind=kind, actor=actor, title=title[:300], excerpt=excerpt[:300], url=url[:500]
+    )
+    realtime.send_on_commit(
+        [realtime.agent_group(user.pk)], {"type": "notification.created", "kind": kind.value}
+    )
+    return notification
+
+
+def mark_notifications_read(user: User, *, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read: the ones named, or all of them."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
+
+
+def set_password(user: User, *, password: str) -> User:
+    """Set a new password (already checked by Django's validators in the form)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user

@@ -39,9 +39,9 @@ class Actor:
     @classmethod
     def for_user(cls, user: User) -> Actor:
         """The actor for a signed-in user: a customer's login acts as that customer."""
-        customer = user.customer_profile if user.is_customer else None
-        if customer is not None:
-            return cls(ActorKind.CUSTOMER, user=user, customer=customer)
+        if user.is_customer:
+            # A customer login without a customer record acts as a customer who owns nothing.
+            return cls(ActorKind.CUSTOMER, user=user, customer=user.customer_profile)
         return cls(ActorKind.AGENT, user=user)
 
     @property

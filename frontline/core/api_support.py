@@ -1,27 +1,53 @@
 """What every router shares: authentication, the error shape, the actor of a request."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from django.http import HttpRequest
 from ninja import Field, Schema
-from pydantic import ConfigDict
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from frontline.accounts.models import User
+from frontline.accounts.permissions import is_staff_member
 from frontline.accounts.services import authenticate_token
 from frontline.core.actors import Actor
 from frontline.core.errors import PermissionDenied
-
 
 # Database ids: positive and within a signed 64-bit integer, so no input overflows a query.
 ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
-class InputSchema(Schema):
-    """Base of request bodies: a JSON object with known fields only, so a misspelt field
-    is refused by name instead of silently ignored."""
+# PostgreSQL refuses NUL in text, so no string the API stores or filters on may carry one.
+NO_NUL = r"^[^\x00]*$"
+NON_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
 
-    model_config = ConfigDict(extra="forbid")
+
+def _reject_nul(value: Any, path: str) -> None:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError(f"{path or 'a value'} contains a NUL character")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _reject_nul(key, path)
+            _reject_nul(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _reject_nul(item, path)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _reject_nul(getattr(value, name), f"{path}.{name}" if path else name)
+
+
+class InputSchema(Schema):
+    """A request body: a JSON object with only the documented fields, whose types are not
+    coerced (``0`` is not ``false``) and whose strings hold no NUL, so a typo or a bad byte
+    is a clear 422 rather than silently ignored or a database error."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="after")
+    def _no_nul_anywhere(self) -> Self:
+        _reject_nul(self, "")
+        return self
 
 
 class ErrorOut(Schema):
@@ -70,7 +96,8 @@ def request_actor(request: HttpRequest) -> Actor:
 
 
 def staff_actor(request: HttpRequest) -> Actor:
+    """The caller as an active staff member, or 403."""
     actor = request_actor(request)
-    if not actor.is_agent:
+    if not actor.is_agent or actor.user is None or not is_staff_member(actor.user):
         raise PermissionDenied("This is for staff only.")
     return actor

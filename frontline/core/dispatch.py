@@ -15,7 +15,10 @@ from django.utils.module_loading import import_string
 def _handlers_for(event_name: str) -> tuple[Callable[..., Any], ...]:
     from frontline import events
 
-    return tuple(import_string(path) for path in events.HANDLERS.get(event_name, ()))
+    family = event_name.partition(".")[0]
+    # Handlers named for the event run first, then those for its whole family ("ticket.*").
+    paths = (*events.HANDLERS.get(event_name, ()), *events.HANDLERS.get(f"{family}.*", ()))
+    return tuple(import_string(path) for path in paths)
 
 
 def dispatch(event_name: str, **payload: Any) -> None:

@@ -1,9 +1,12 @@
-"""Landing pages until the agent workspace and the portal arrive, and the health probe."""
+"""The front door and the health probe."""
 
-from django.contrib.auth.decorators import login_required
+from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import resolve_url
+from django.urls import reverse
+
+from frontline.core.web import web_actor
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -12,11 +15,10 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
-
-
-@login_required
-def portal_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/portal_home.html")
+    """Customers go to the portal, staff to their inbox, everyone else to sign in."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(resolve_url(settings.LOGIN_URL))
+    if web_actor(request).is_customer:
+        return HttpResponseRedirect(reverse("portal:home"))
+    return HttpResponseRedirect(reverse("tickets:inbox"))

@@ -147,6 +147,16 @@ def add_identity(customer: Customer, *, kind: IdentityKind, value: str) -> Ident
     )
 
 
+def flag_identity(kind: IdentityKind, value: str) -> bool:
+    """Mark a known address as undeliverable (it bounced, or its owner complained);
+    returns whether one was flagged."""
+    try:
+        normalised = normalise_identity(kind, value)
+    except ValidationFailed:
+        return False
+    return Identity.objects.filter(kind=kind, value=normalised).update(is_flagged=True) > 0
+
+
 @transaction.atomic
 def remove_identity(identity: Identity) -> None:
     identity.delete()
@@ -206,6 +216,8 @@ def create_organisation(
     account_manager: User | None = None,
     shared_tickets: bool = False,
 ) -> Organisation:
+    if not name.strip():
+        raise ValidationFailed("An organisation needs a name.", field="name")
     if Organisation.objects.filter(name__iexact=name.strip()).exists():
         raise Conflict(f"An organisation named {name!r} exists.", field="name")
     organisation = Organisation.objects.create(
@@ -240,9 +252,23 @@ def update_organisation(organisation: Organisation, *, fields: OrganisationField
         organisation.account_manager = None
     if organisation.account_manager is not None and organisation.account_manager.is_customer:
         raise ValidationFailed("An account manager must be staff.", field="account_manager_id")
-    if Organisation.objects.filter(name__iexact=organisation.name).exclude(pk=organisation.pk):
+    organisation.name = organisation.name.strip()
+    if not organisation.name:
+        raise ValidationFailed("An organisation needs a name.", field="name")
+    clash = Organisation.objects.filter(name__iexact=organisation.name).exclude(pk=organisation.pk)
+    if clash.exists():
         raise Conflict(f"An organisation named {organisation.name!r} exists.", field="name")
-    organisation.save()
+    organisation.save(
+        update_fields=[
+            "name",
+            "tier",
+            "account_manager",
+            "shared_tickets",
+            "notes",
+            "custom_attributes",
+            "updated_at",
+        ]
+    )
     return organisation
 
 

@@ -1,10 +1,11 @@
 """Ticket endpoints: /api/v1/tickets."""
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, HttpRequest
+from django.utils import timezone
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 from ninja.responses import Status as Created
@@ -38,6 +39,7 @@ from frontline.tickets.schemas import (
     ParentIn,
     PersonOut,
     ReplyIn,
+    SlaOut,
     TicketCreateIn,
     TicketDetailOut,
     TicketOut,
@@ -48,6 +50,8 @@ from frontline.tickets.schemas import (
 router = Router(tags=["tickets"])
 
 LIST_ORDER = ("-updated_at", "-id")
+# Next SLA due first; tickets without a running SLA target go last.
+SLA_DUE_ORDER = ("sla_due_at", "id")
 
 
 class PageParams(Schema):
@@ -90,6 +94,12 @@ class TicketFilters(Schema):
     tag: str | None = None
     channel: str | None = NinjaField(None, pattern=_CHANNEL_LIST)
     updated_since: IsoDatetime | None = None
+    sla_due_before: IsoDatetime | None = NinjaField(
+        None, description="Only tickets whose next SLA target is due before this (or overdue)."
+    )
+    order: Literal["updated", "sla_due"] = NinjaField(
+        "updated", description="Most recently updated first, or next SLA target due first."
+    )
     cursor: str | None = None
     page_size: int | None = NinjaField(None, ge=1, le=100)
 
@@ -118,7 +128,7 @@ def filter_tickets(
 ) -> QuerySet[Ticket]:
     if filters.status:
         if filters.status == "unsolved":
-            tickets = tickets.filter(status__in=[s.value for s in queries.UNSOLVED])
+            tickets = tickets.filter(unsolved=True)
         else:
             tickets = tickets.filter(status__in=_choices(filters.status, Status, "status"))
     if filters.priority:
@@ -137,7 +147,17 @@ def filter_tickets(
         tickets = tickets.filter(tags__name=filters.tag.strip().lower())
     if filters.updated_since is not None:
         tickets = tickets.filter(updated_at__gte=filters.updated_since)
+    if filters.sla_due_before is not None:
+        tickets = tickets.filter(sla__next_due_at__lt=filters.sla_due_before)
     return tickets
+
+
+def ordered_tickets(
+    tickets: QuerySet[Ticket], order: str
+) -> tuple[QuerySet[Ticket], tuple[str, ...]]:
+    if order != "sla_due":
+        return tickets, LIST_ORDER
+    return queries.with_sla_due(tickets), SLA_DUE_ORDER
 
 
 def _assignee_filter(raw: str, actor: Actor) -> Q:
@@ -154,10 +174,11 @@ def _assignee_filter(raw: str, actor: Actor) -> Q:
 def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> TicketPageOut:
     actor = request_actor(request)
     tickets = filter_tickets(queries.tickets_visible_to(actor), filters, actor)
+    tickets, order = ordered_tickets(tickets, filters.order)
     page = paginate(
         with_list_relations(tickets),
         request,
-        order=LIST_ORDER,
+        order=order,
         cursor=filters.cursor,
         page_size=filters.page_size,
     )
@@ -195,10 +216,22 @@ def get_ticket(request: HttpRequest, ticket_id: ObjectId) -> TicketDetailOut:
     collaborators = [
         PersonOut(id=u.pk, name=str(u), email=u.email) for u in ticket.collaborators.all()
     ]
+    now = timezone.now()
+    # The SLA engine stores each target on the ticket's ``sla_targets``; reading one needs
+    # only its calendar row, fetched in the same query.
+    sla = (
+        [
+            SlaOut.model_validate(t.reading(now))
+            for t in ticket.sla_targets.select_related("calendar")
+        ]
+        if actor.is_agent
+        else []
+    )
     return TicketDetailOut(
         **TicketOut.fields_of(ticket),
         collaborators=collaborators if actor.is_agent else [],
         messages=[MessageOut.from_model(m) for m in messages],
+        sla=sla,
     )
 
 

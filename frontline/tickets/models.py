@@ -128,6 +128,12 @@ class Ticket(TimestampedModel):
     collaborators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="collaborating_tickets"
     )
+    customer_collaborators = models.ManyToManyField(
+        Customer,
+        blank=True,
+        related_name="copied_tickets",
+        help_text="People on the customer's side who are copied, e.g. CC'd on an email.",
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -145,10 +151,21 @@ class Ticket(TimestampedModel):
     message_count = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
+    # Computed by the database from status, so it can never drift. The inbox walks the
+    # (unsolved, updated_at) index and stops after one page instead of sorting every
+    # unsolved ticket of the agent's teams.
+    unsolved = models.GeneratedField(
+        expression=models.ExpressionWrapper(
+            models.Q(status__in=UNSOLVED_STATUSES), output_field=models.BooleanField()
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-updated_at", "-id"]
         indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["unsolved", "updated_at", "id"], name="ticket_unsolved_upd"),
             models.Index(fields=["team", "status", "updated_at"], name="ticket_team_status_upd"),
             models.Index(
                 fields=["assignee", "status", "updated_at"], name="ticket_assignee_status_upd"
@@ -206,6 +223,11 @@ class Message(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices)
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True, help_text="Sanitised; safe to render.")
+    visible_text = models.TextField(
+        blank=True,
+        help_text="The new text of a reply without quoted history or signature; "
+        "empty when the whole body is new.",
+    )
     is_automatic = models.BooleanField(
         default=False, help_text="Sent by the system, e.g. an acknowledgment."
     )
@@ -296,3 +318,46 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} on ticket {self.ticket_id}"
+
+
+class InboxSort(models.TextChoices):
+    UPDATED = "updated", "Last updated"
+    CREATED = "created", "Newest first"
+    PRIORITY = "priority", "Priority"
+    DUE = "due", "SLA due"
+
+
+class SavedView(models.Model):
+    """An agent's own inbox view: filters and a sort, listed beside the built-in views."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(max_length=80)
+    filters = models.JSONField(default=dict, blank=True)
+    sort = models.CharField(max_length=20, choices=InboxSort.choices, default=InboxSort.UPDATED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["name", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["owner", "name"], name="unique_saved_view_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InboxPreference(models.Model):
+    """Which inbox view an agent used last, so sign-in opens it again."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="inbox_preference",
+    )
+    last_view = models.CharField(max_length=40, default="mine")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.last_view}"

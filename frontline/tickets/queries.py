@@ -1,10 +1,13 @@
 """Reads of tickets, always scoped to the actor asking."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from datetime import UTC, datetime
+
+from django.db.models import DateTimeField, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from frontline.accounts.models import User
 from frontline.accounts.permissions import can_write_tickets, is_staff_member, sees_all_tickets
-from frontline.core.actors import Actor
+from frontline.core.actors import Actor, ActorKind
 from frontline.core.errors import NotFound, PermissionDenied
 from frontline.customers.models import Organisation
 from frontline.tickets.models import (
@@ -35,7 +38,16 @@ def tickets_visible_to(actor: Actor) -> QuerySet[Ticket]:
     user = actor.user
     if actor.is_customer and actor.customer is not None:
         customer = actor.customer
+        # A short id list, not a subquery: with the subquery PostgreSQL misestimates the OR
+        # and scans the whole updated_at index instead of the customer's own tickets.
+        copied = list(
+            Ticket.customer_collaborators.through.objects.filter(
+                customer_id=customer.pk
+            ).values_list("ticket_id", flat=True)[:1000]
+        )
         scope = Q(customer_id=customer.pk)
+        if copied:
+            scope |= Q(pk__in=copied)
         organisation = customer.organisation
         if organisation is not None and organisation.shared_tickets:
             scope |= Q(organisation_id=organisation.pk)
@@ -69,7 +81,12 @@ def get_ticket_for(actor: Actor, ticket_id: int) -> Ticket:
 
 
 def get_ticket_by_number_for(actor: Actor, number: int) -> Ticket:
-    ticket = tickets_visible_to(actor).filter(number=number).first()
+    ticket = (
+        tickets_visible_to(actor)
+        .select_related("customer", "organisation", "team", "assignee", "category")
+        .filter(number=number)
+        .first()
+    )
     if ticket is None:
         raise NotFound(f"Ticket #{number} does not exist or is not visible to you.")
     return ticket
@@ -84,6 +101,18 @@ def messages_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[Message]:
     return messages.order_by("created_at", "id")
 
 
+def get_attachment_for(actor: Actor, attachment_id: int) -> Attachment:
+    """An attachment of a ticket the actor sees; customers never get those of notes."""
+    attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
+    hidden = attachment is not None and (
+        attachment.message.kind == MessageKind.NOTE and not actor.is_agent
+    )
+    if attachment is None or hidden:
+        raise NotFound("No such attachment.")
+    get_ticket_for(actor, attachment.message.ticket_id)
+    return attachment
+
+
 def events_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[TicketEvent]:
     if not actor.is_agent:
         raise PermissionDenied("The audit log is for staff.")
@@ -94,7 +123,10 @@ UNSOLVED = UNSOLVED_STATUSES
 
 
 def ensure_can_work(actor: Actor, ticket: Ticket) -> None:
-    """Raise unless the actor may change the ticket as staff (analysts read only)."""
+    """Raise unless the actor may change the ticket as staff (analysts read only). The
+    system itself (SLA breach actions, time-based automations) may change any ticket."""
+    if actor.kind is ActorKind.SYSTEM:
+        return
     user = actor.user
     if not actor.is_agent or user is None or not can_write_tickets(user):
         raise PermissionDenied("You may not change this ticket.")
@@ -109,3 +141,14 @@ def is_requester_side(actor: Actor, ticket: Ticket) -> bool:
         and actor.customer is not None
         and tickets_visible_to(actor).filter(pk=ticket.pk).exists()
     )
+
+
+# The SLA engine (frontline/sla) keeps each ticket's next due time on the ticket's ``sla``
+# summary, indexed; tickets without a running SLA target sort after all others.
+NO_SLA_DUE = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def with_sla_due(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Annotate ``sla_due_at``: when the ticket's next SLA target is due."""
+    due = Coalesce(F("sla__next_due_at"), Value(NO_SLA_DUE, output_field=DateTimeField()))
+    return tickets.annotate(sla_due_at=due)

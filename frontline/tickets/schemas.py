@@ -156,9 +156,22 @@ class TicketOut(Schema):
         return cls(**cls.fields_of(ticket))
 
 
+class SlaOut(Schema):
+    """Where one SLA target of the ticket stands, read from what the SLA engine stored."""
+
+    target: Literal["first_response", "next_response", "periodic_update", "resolution"]
+    due_at: datetime | None
+    state: Literal["active", "paused", "met", "breached"]
+    remaining_seconds: int | None = Field(
+        description="Business time left before the target; negative when overdue."
+    )
+    explanation: str
+
+
 class TicketDetailOut(TicketOut):
     collaborators: list[PersonOut]
     messages: list[MessageOut]
+    sla: list[SlaOut] = Field(description="SLA targets, for staff; empty for customers.")
 
 
 class TicketPageOut(Schema):

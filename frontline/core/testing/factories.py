@@ -1,12 +1,17 @@
 """Test data factories. Tests build what they need here, never with ``objects.create``."""
 
+from collections.abc import Mapping, Sequence
 from itertools import count
 
 from frontline.accounts.models import Role, Skill, Team, User
 from frontline.accounts.services import add_to_team, create_staff_user, issue_token
+from frontline.automation import services as automation_services
+from frontline.automation.models import TimeRule
 from frontline.core.actors import Actor
 from frontline.customers.models import Customer, Organisation, Tier
 from frontline.customers.services import create_customer, create_organisation, create_portal_login
+from frontline.sla import services as sla_services
+from frontline.sla.models import Calendar, SlaPolicy, office_hours
 from frontline.tickets import services as ticket_services
 from frontline.tickets.models import Category, Channel, CustomField, FieldType, Priority, Ticket
 
@@ -127,6 +132,75 @@ def make_skill(*, name: str | None = None) -> Skill:
     return Skill.objects.create(name=name or f"Skill {n}", slug=f"skill-{n}")
 
 
+def make_calendar(
+    *,
+    name: str | None = None,
+    time_zone: str = "Europe/Berlin",
+    weekly_hours: dict[str, list[list[str]]] | None = None,
+    holiday_country: str = "",
+    holiday_subdivision: str = "",
+    special_days: list[dict[str, object]] | None = None,
+    is_default: bool = False,
+) -> Calendar:
+    """A business calendar; Monday to Friday 09:00 to 17:00 unless told otherwise."""
+    fields = sla_services.CalendarFields(
+        name=name or f"Calendar {_n()}",
+        time_zone=time_zone,
+        weekly_hours=weekly_hours or office_hours(),
+        holiday_country=holiday_country,
+        holiday_subdivision=holiday_subdivision,
+        special_days=special_days or [],
+        is_default=is_default or None,
+    )
+    return sla_services.create_calendar(fields=fields, actor=Actor.system())
+
+
+def make_sla_policy(
+    *,
+    goals: tuple[tuple[str, str, int], ...],
+    calendar: Calendar | None = None,
+    name: str | None = None,
+    position: int = 0,
+    business_hours: bool = True,
+    **fields: object,
+) -> SlaPolicy:
+    """A policy tried before the shipped ones; ``goals`` are (target, priority, minutes)."""
+    policy_fields = sla_services.PolicyFields(
+        name=name or f"Policy {_n()}",
+        position=position,
+        calendar_id=calendar.pk if calendar else None,
+        goals=[
+            sla_services.GoalFields(
+                target=target, priority=priority, minutes=minutes, business_hours=business_hours
+            )
+            for target, priority, minutes in goals
+        ],
+        **fields,  # type: ignore[arg-type]
+    )
+    return sla_services.create_policy(fields=policy_fields, actor=Actor.system())
+
+
+def make_time_rule(
+    *,
+    statuses: tuple[str, ...],
+    amount: int,
+    unit: str = "days",
+    actions: Sequence[Mapping[str, object]],
+    name: str | None = None,
+    **fields: object,
+) -> TimeRule:
+    """A time-based automation rule, e.g. solved for 4 days: close."""
+    rule_fields = automation_services.RuleFields(
+        name=name or f"Rule {_n()}",
+        statuses=list(statuses),
+        amount=amount,
+        unit=unit,
+        actions=[dict(action) for action in actions],
+        **fields,  # type: ignore[arg-type]
+    )
+    return automation_services.create_rule(fields=rule_fields, actor=Actor.system())
+
+
 def token_for(user: User) -> str:
     return issue_token(user, name="test").secret
 
@@ -134,12 +208,15 @@ def token_for(user: User) -> str:
 __all__ = [
     "add_to_team",
     "make_agent",
+    "make_calendar",
     "make_category",
     "make_custom_field",
     "make_customer",
     "make_organisation",
     "make_skill",
+    "make_sla_policy",
     "make_team",
     "make_ticket",
+    "make_time_rule",
     "token_for",
 ]

@@ -7,6 +7,8 @@ documented schema. Requests run in-process (WSGI) as an admin, who can reach eve
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
@@ -17,7 +19,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def admin_token(db, admin_user, agent, customer, team):
+def _keep_test_connection():
+    """Calling the WSGI app directly fires request_finished, whose handler closes the
+    database connection and with it the test's transaction; Django's test client
+    disconnects it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def admin_token(db, _keep_test_connection, admin_user, agent, customer, team):
     factories.make_ticket(customer=customer, team=team)
     return factories.token_for(admin_user)
 

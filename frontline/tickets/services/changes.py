@@ -12,13 +12,15 @@ from django.utils import timezone
 
 from frontline.accounts.models import Team, User
 from frontline.accounts.permissions import can_write_tickets, sees_all_tickets
-from frontline.core.actors import Actor
+from frontline.core.actors import Actor, ActorKind
 from frontline.core.errors import (
     InvalidAssignee,
     InvalidMerge,
     InvalidTransition,
+    PermissionDenied,
     ValidationFailed,
 )
+from frontline.customers.models import Customer
 from frontline.tickets import events
 from frontline.tickets.models import (
     TRANSITIONS,
@@ -160,6 +162,37 @@ def remove_collaborator(ticket: Ticket, *, user: User, actor: Actor) -> Ticket:
 
 
 @transaction.atomic
+def add_customer_collaborators(
+    ticket: Ticket, *, customers: Sequence[Customer], actor: Actor
+) -> list[Customer]:
+    """Copy people of the customer's side on the ticket (e.g. CC'd on an email) so they see
+    it and may reply. Returns those newly added; the requester is never added."""
+    ticket = _locked(ticket)
+    if actor.is_customer:
+        if not is_requester_side(actor, ticket):
+            raise PermissionDenied("You may not change this ticket.")
+    elif actor.is_agent:
+        ensure_can_work(actor, ticket)
+    present = set(ticket.customer_collaborators.values_list("pk", flat=True))
+    added: list[Customer] = []
+    for person in customers:
+        if person.pk in present or person.pk == ticket.customer_id or person.is_merged:
+            continue
+        present.add(person.pk)
+        added.append(person)
+    if added:
+        ticket.customer_collaborators.add(*added)
+        _touch(ticket)
+        events.record(
+            ticket,
+            EventType.COLLABORATORS_CHANGED,
+            actor=actor,
+            data={"added_customers": [c.pk for c in added]},
+        )
+    return added
+
+
+@transaction.atomic
 def link_to_parent(ticket: Ticket, *, parent: Ticket | None, actor: Actor) -> Ticket:
     """Make ``ticket`` part of the incident ``parent`` (one level deep), or unlink it."""
     ticket = _locked(ticket)
@@ -186,10 +219,14 @@ def link_to_parent(ticket: Ticket, *, parent: Ticket | None, actor: Actor) -> Ti
 
 @transaction.atomic
 def merge_tickets(source: Ticket, *, into: Ticket, actor: Actor) -> Ticket:
-    """Move every message of ``source`` onto ``into`` and close ``source`` pointing at it."""
+    """Move every message of ``source`` onto ``into`` and close ``source`` pointing at it.
+
+    Staff merge tickets they may work; the system merges when a channel proves two tickets
+    are one conversation (an email that references both)."""
     source, into = _locked(source), _locked(into)
-    ensure_can_work(actor, source)
-    ensure_can_work(actor, into)
+    if actor.kind is not ActorKind.SYSTEM:
+        ensure_can_work(actor, source)
+        ensure_can_work(actor, into)
     if source.pk == into.pk:
         raise InvalidMerge("A ticket cannot be merged into itself.", field="into_id")
     if source.merged_into_id is not None or into.merged_into_id is not None:
@@ -417,7 +454,7 @@ def _touch(ticket: Ticket) -> None:
 
 def _locked(ticket: Ticket) -> Ticket:
     return (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("team", "assignee", "category", "customer")
         .get(pk=ticket.pk)
     )

@@ -6,11 +6,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import unescape as unescape_html
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from frontline.accounts.models import Team
@@ -43,6 +45,7 @@ from frontline.tickets.services.changes import (
 TICKET_NUMBER_SEQUENCE = "ticket_number"
 FIRST_TICKET_NUMBER = 10001
 _SAFE_FILENAME = re.compile(r"[^\w.\- ()\[\]]+", re.UNICODE)
+_CID_LINK = re.compile(r"""(["'])cid:([^"']+)\1""", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ def open_ticket(
     attachments: Sequence[NewAttachment] = (),
     external_id: str = "",
     follow_up_of: Ticket | None = None,
+    visible_text: str = "",
 ) -> Ticket:
     """Open a ticket whose first message is the customer's request."""
     _ensure_may_open(actor, customer)
@@ -120,6 +124,7 @@ def open_ticket(
         actor=requester if not actor.is_customer else actor,
         channel=channel,
         external_id=external_id,
+        visible_text=visible_text,
         at=now,
     )
     if tags:
@@ -139,8 +144,12 @@ def reply_to_ticket(
     status: Status | None = None,
     is_automatic: bool = False,
     external_id: str = "",
+    visible_text: str = "",
 ) -> Message:
-    """A public message: from an agent to the customer, or from the customer's side."""
+    """A public message: from an agent to the customer, or from the customer's side.
+
+    ``visible_text`` is the new part of a reply without its quoted history, where a channel
+    can tell them apart (email); the full body stays in ``body``."""
     ticket = _locked(ticket)
     if actor.is_customer:
         if not is_requester_side(actor, ticket):
@@ -165,6 +174,7 @@ def reply_to_ticket(
         channel=channel or ticket.channel,
         is_automatic=is_automatic,
         external_id=external_id,
+        visible_text=visible_text,
     )
     next_status = status or _status_after_reply(ticket, direction, is_automatic=is_automatic)
     if next_status is not None and next_status != ticket.status:
@@ -253,6 +263,7 @@ def _add_message(
     channel: str,
     is_automatic: bool = False,
     external_id: str = "",
+    visible_text: str = "",
     at: datetime | None = None,
 ) -> Message:
     now = at or timezone.now()
@@ -268,9 +279,11 @@ def _add_message(
         body_html=content.html,
         is_automatic=is_automatic,
         external_id=external_id[:998],
+        visible_text=visible_text.strip() if visible_text.strip() != content.text else "",
         created_at=now,
     )
     stored = [_store_attachment(message, item) for item in content.attachments]
+    _link_inline_images(message, stored)
     Ticket.objects.filter(pk=ticket.pk).update(
         message_count=F("message_count") + 1, last_message_at=now, updated_at=now
     )
@@ -311,6 +324,25 @@ def _store_attachment(message: Message, item: NewAttachment) -> Attachment:
     return attachment
 
 
+def _link_inline_images(message: Message, stored: Sequence[Attachment]) -> None:
+    """Point ``cid:`` references of the HTML body at the stored inline attachments."""
+    by_cid = {a.content_id.strip("<> ").lower(): a for a in stored if a.content_id}
+    if not by_cid or "cid:" not in message.body_html.lower():
+        return
+
+    def _url(match: re.Match[str]) -> str:
+        attachment = by_cid.get(unescape_html(match.group(2)).strip("<> ").lower())
+        if attachment is None:
+            return match.group(0)
+        url = reverse("api-v1:attachment_download", kwargs={"attachment_id": attachment.pk})
+        return f"{match.group(1)}{url}{match.group(1)}"
+
+    linked = _CID_LINK.sub(_url, message.body_html)
+    if linked != message.body_html:
+        message.body_html = linked
+        Message.objects.filter(pk=message.pk).update(body_html=linked)
+
+
 def safe_filename(name: str) -> str:
     """A file name safe to store and to offer for download; keeps letters of any script."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -323,5 +355,7 @@ def safe_filename(name: str) -> str:
 
 def _locked(ticket: Ticket) -> Ticket:
     """Re-read the ticket under a row lock so concurrent changes serialise."""
-    fresh = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+    fresh = (
+        Ticket.objects.select_for_update(of=("self",)).select_related("customer").get(pk=ticket.pk)
+    )
     return fresh

@@ -1,4 +1,5 @@
-"""`frontline run`: migrate, load demo data on an empty database, serve over ASGI."""
+"""`frontline run`: migrate, load demo data on an empty database, serve over ASGI with the
+background worker in threads beside it."""
 
 from typing import Any
 
@@ -6,8 +7,16 @@ import uvicorn
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 
-from frontline.core import demo
+from frontline.core import demo, worker
+
+
+def refresh_planner_statistics() -> None:
+    """Let the query planner know the table sizes. Without statistics SQLite picks an OR of
+    indexes plus a sort for the ticket lists (~100 ms at 100k tickets instead of ~1 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 class Command(BaseCommand):
@@ -22,9 +31,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve", action="store_true", help="Prepare the database, then exit."
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not run background jobs here (a `frontline worker` does).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        refresh_planner_statistics()
         self.stdout.write(f"Database ready: {settings.DATABASES['default']['NAME']}")
         if not options["no_demo"] and not demo.has_data():
             self.stdout.write("Empty database: loading demo data (first start only)…")
@@ -34,13 +49,37 @@ class Command(BaseCommand):
         self._print_welcome(url)
         if options["no_serve"]:
             return
-        uvicorn.run(
-            "frontline.asgi:application",
-            host=options["host"],
-            port=options["port"],
-            log_level="info",
-            lifespan="off",
-        )
+        # Background jobs run in threads beside the web server unless a worker runs them.
+        consumer = None if options["no_worker"] else worker.start_embedded()
+        listener = self._start_mail_listener()
+        try:
+            uvicorn.run(
+                "frontline.asgi:application",
+                host=options["host"],
+                port=options["port"],
+                log_level="info",
+                lifespan="off",
+            )
+        finally:
+            if listener is not None:
+                listener.stop()
+            if consumer is not None:
+                consumer.stop(graceful=True)
+
+    def _start_mail_listener(self) -> Any:
+        """The SMTP/LMTP listener a mail server delivers to (FRONTLINE_SMTP_PORT, 0: off)."""
+        if not settings.FRONTLINE_SMTP_PORT:
+            return None
+        from frontline.channels.email.smtpd import start_listener
+
+        host, port = settings.FRONTLINE_SMTP_HOST, settings.FRONTLINE_SMTP_PORT
+        try:
+            listener = start_listener(host=host, port=port, lmtp=settings.FRONTLINE_SMTP_LMTP)
+        except (OSError, RuntimeError) as exc:
+            self.stderr.write(f"Mail listener not started on {host}:{port}: {exc}")
+            return None
+        self.stdout.write(f"  mail listener   smtp://{host}:{port}")
+        return listener
 
     def _print_welcome(self, url: str) -> None:
         self.stdout.write("")

@@ -1,0 +1,44 @@
+"""Portal forms: parsing only; the ticket services decide what a customer may do."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+
+from frontline.core.forms import MultipleFileField, set_choices
+from frontline.tickets.models import Category
+
+
+class LinkRequestForm(forms.Form):
+    email = forms.EmailField(label="Email address", max_length=320)
+
+
+class NewTicketForm(forms.Form):
+    subject = forms.CharField(max_length=250)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=100_000,
+        help_text="What happened, what you expected, and anything you already tried.",
+    )
+    category = forms.ChoiceField(required=False, label="Topic")
+    attachments = MultipleFileField(label="Attachments", help_text="Screenshots, invoices, logs.")
+
+    def __init__(self, *args: Any, categories: Sequence[Category], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._categories = {str(c.pk): c for c in categories}
+        options = [(str(c.pk), c.name) for c in categories]
+        set_choices(self, "category", [("", "Choose a topic (optional)"), *options])
+
+    def chosen_category(self) -> Category | None:
+        return self._categories.get(self.cleaned_data.get("category") or "")
+
+
+class PortalReplyForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=100_000, label="Reply"
+    )
+    attachments = MultipleFileField(label="Attachments")
+
+
+class StatusForm(forms.Form):
+    action = forms.ChoiceField(choices=[("solve", "Mark as solved"), ("reopen", "Reopen")])

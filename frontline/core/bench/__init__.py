@@ -1,0 +1,12 @@
+"""``frontline bench <suite>``: figures for capacity planning and regressions.
+
+Every suite runs on a throw-away database (``common.throwaway_database``) and prints one
+JSON object per figure on stdout. A suite is a module with ``HELP``,
+``add_arguments(parser)`` and ``run(options, out=, err=)``, listed in ``SUITES``.
+"""
+
+SUITES = {
+    "core": "frontline.core.bench.core",
+    "mail": "frontline.core.bench.mail",
+    "sla": "frontline.core.bench.sla",
+}

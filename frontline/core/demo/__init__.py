@@ -1,0 +1,13 @@
+"""Demo data for trying Frontline: ``frontline demo``, and ``frontline run`` on an empty
+database. See ``generator`` for what it creates and ``rows`` for how it stays faithful to
+the ticket services."""
+
+from frontline.core.demo.generator import (
+    DEMO_LOGINS,
+    DemoSummary,
+    create_demo_data,
+    has_data,
+    reset_demo_data,
+)
+
+__all__ = ["DEMO_LOGINS", "DemoSummary", "create_demo_data", "has_data", "reset_demo_data"]

@@ -1,0 +1,279 @@
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from frontline.core.actors import Actor
+from frontline.core.testing import factories
+from frontline.tickets import services
+from frontline.tickets.models import InboxSort, Priority, SavedView, Status
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def assign(ticket, user):
+    return services.assign_ticket(ticket, assignee=user, actor=Actor.for_user(user))
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(db):
+    for path in ("/inbox/", "/inbox/mine/", "/supervisor/"):
+        response = Client().get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/sign-in/?next=")
+
+
+def test_home_sends_staff_to_the_inbox_and_customers_to_the_portal(agent, customer):
+    assert signed_in(agent).get("/")["Location"] == "/inbox/"
+    assert signed_in(customer.user).get("/")["Location"] == "/portal/"
+    assert Client().get("/")["Location"] == "/accounts/sign-in/"
+
+
+def test_customers_are_refused_the_inbox(customer):
+    client = signed_in(customer.user)
+    assert client.get("/inbox/mine/").status_code == 403
+    assert client.post("/inbox/bulk/", {"ticket": [1], "status": "open"}).status_code == 403
+
+
+def test_inbox_opens_on_my_open_tickets(agent, team):
+    mine = factories.make_ticket(team=team, subject="Terminal offline")
+    assign(mine, agent)
+
+    response = signed_in(agent).get("/inbox/", follow=True)
+
+    assert response.redirect_chain == [("/inbox/mine/", 302)]
+    assert f"#{mine.number}" in response.content.decode()
+    assert "Terminal offline" in response.content.decode()
+
+
+def test_views_hold_what_their_names_say(agent, teammate, team, other_team):
+    unassigned = factories.make_ticket(team=team, subject="Nobody has this")
+    theirs = factories.make_ticket(team=team, subject="Tom has this")
+    assign(theirs, teammate)
+    pending = factories.make_ticket(team=team, subject="Waiting on customer")
+    assign(pending, agent)
+    services.change_status(pending, status=Status.PENDING, actor=Actor.for_user(agent))
+    elsewhere = factories.make_ticket(team=other_team, subject="Billing problem")
+    client = signed_in(agent)
+
+    unassigned_page = client.get("/inbox/unassigned/").content.decode()
+    teams_page = client.get("/inbox/teams/").content.decode()
+    pending_page = client.get("/inbox/pending/").content.decode()
+
+    assert unassigned.subject in unassigned_page
+    assert theirs.subject not in unassigned_page
+    assert unassigned.subject in teams_page
+    assert theirs.subject in teams_page
+    assert pending.subject in teams_page
+    assert elsewhere.subject not in teams_page
+    assert pending.subject in pending_page
+    assert unassigned.subject not in pending_page
+
+
+def test_counts_per_view_are_shown(agent, team):
+    for _ in range(3):
+        factories.make_ticket(team=team)
+
+    response = signed_in(agent).get("/inbox/unassigned/")
+
+    assert response.context["counts"]["unassigned"] == 3
+    assert response.context["counts"]["mine"] == 0
+    assert response.context["counts"]["teams"] == 3
+
+
+def test_an_outsider_sees_none_of_another_teams_tickets(outsider, team):
+    ticket = factories.make_ticket(team=team, subject="Secret of Tier 1")
+
+    response = signed_in(outsider).get("/inbox/teams/")
+
+    assert ticket.subject not in response.content.decode()
+    assert response.context["counts"]["teams"] == 0
+
+
+def test_the_last_view_used_opens_next_time(agent):
+    client = signed_in(agent)
+    client.get("/inbox/pending/")
+
+    assert client.get("/inbox/")["Location"] == "/inbox/pending/"
+
+
+def test_an_unknown_view_is_not_found(agent):
+    assert signed_in(agent).get("/inbox/nonsense/").status_code == 404
+
+
+def test_a_filter_view_filters_and_sorts(agent, team):
+    urgent = factories.make_ticket(
+        team=team, subject="Everything is down", priority=Priority.URGENT
+    )
+    low = factories.make_ticket(team=team, subject="Typo on invoice", priority=Priority.LOW)
+    factories.make_ticket(team=team, subject="Normal thing", priority=Priority.NORMAL, tags=("x",))
+
+    response = signed_in(agent).get(
+        "/inbox/filter/", {"priority": ["urgent", "low"], "sort": "priority"}
+    )
+
+    rows = [t.subject for t in response.context["page"].items]
+    assert rows == [urgent.subject, low.subject]
+    assert response.context["counts"]["filter"] == 2
+
+
+def test_a_filter_by_tag_customer_and_organisation(agent, team):
+    organisation = factories.make_organisation(name="Acme Cafés")
+    person = factories.make_customer(email="pat@acme.example", organisation=organisation)
+    tagged = factories.make_ticket(team=team, customer=person, tags=("refund",))
+    factories.make_ticket(team=team, tags=("refund",))
+    client = signed_in(agent)
+
+    by_tag = client.get("/inbox/filter/", {"tag": "refund"}).context["page"].items
+    by_customer = client.get("/inbox/filter/", {"customer": "pat@acme.example"})
+    by_organisation = client.get("/inbox/filter/", {"organisation": "acme cafés"})
+
+    assert len(by_tag) == 2
+    assert [t.pk for t in by_customer.context["page"].items] == [tagged.pk]
+    assert [t.pk for t in by_organisation.context["page"].items] == [tagged.pk]
+
+
+def test_filters_are_saved_as_a_view_and_deleted(agent, teammate, team):
+    factories.make_ticket(team=team, priority=Priority.HIGH)
+    client = signed_in(agent)
+
+    saved = client.post(
+        "/inbox/views/", {"name": "Hot ones", "priority": ["high", "urgent"], "sort": "created"}
+    )
+
+    view = SavedView.objects.get(owner=agent)
+    assert saved["Location"] == f"/inbox/v{view.pk}/"
+    assert view.filters == {"priorities": ["high", "urgent"]}
+    assert view.sort == InboxSort.CREATED
+    page = client.get(f"/inbox/v{view.pk}/")
+    assert page.context["counts"][f"v{view.pk}"] == 1
+    assert "Hot ones" in page.content.decode()
+    assert signed_in(teammate).get(f"/inbox/v{view.pk}/").status_code == 404
+    assert signed_in(teammate).post(f"/inbox/views/{view.pk}/delete/").status_code == 404
+    client.post(f"/inbox/views/{view.pk}/delete/")
+    assert not SavedView.objects.exists()
+
+
+def test_a_live_refresh_returns_the_list_and_the_counts(agent, team):
+    factories.make_ticket(team=team, subject="Fresh one")
+
+    response = signed_in(agent).get("/inbox/unassigned/", headers={"HX-Request": "true"})
+
+    body = response.content.decode()
+    assert 'id="ticket-list"' in body
+    assert 'id="views-nav" class="views-nav" aria-label="Inbox views" hx-swap-oob="true"' in body
+    assert "Fresh one" in body
+    assert "<html" not in body
+
+
+def test_more_tickets_load_with_a_cursor(agent, team):
+    for n in range(55):
+        factories.make_ticket(team=team, subject=f"Ticket {n}")
+    client = signed_in(agent)
+
+    first = client.get("/inbox/unassigned/")
+    next_path = first.context["page"].next
+    more = client.get(next_path, headers={"HX-Request": "true"})
+
+    assert len(first.context["page"].items) == 50
+    assert len(more.context["page"].items) == 5
+    assert "<table" not in more.content.decode()
+    assert client.get("/inbox/unassigned/?cursor=garbage").status_code == 404
+
+
+def inbox_queries(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("path", ["/inbox/unassigned/", "/inbox/filter/?tag=vip&sort=priority"])
+def test_the_inbox_makes_the_same_queries_for_5_or_40_tickets(agent, team, path):
+    """Pinned at 16: session, user, saved views, teams and colleagues for the filter and
+    bulk forms, the agent's teams and visible scope (3), the page, one COUNT per built-in
+    view (5), the last-view preference (a filter view: its own COUNT instead), unread
+    notifications."""
+    client = signed_in(agent)
+    for _ in range(5):
+        factories.make_ticket(team=team, tags=("vip",))
+    client.get(path)
+    few = inbox_queries(client, path)
+    for _ in range(35):
+        factories.make_ticket(team=team, tags=("vip",))
+    many = inbox_queries(client, path)
+
+    assert few == many == 16
+
+
+def test_bulk_actions_change_the_selected_tickets(agent, team):
+    tickets = [factories.make_ticket(team=team) for _ in range(3)]
+
+    response = signed_in(agent).post(
+        "/inbox/bulk/",
+        {
+            "ticket": [t.pk for t in tickets[:2]],
+            "assignee": "me",
+            "priority": "high",
+            "add_tag": "Outage",
+        },
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 204
+    assert "Updated 2 tickets." in response["HX-Trigger"]
+    for ticket in tickets[:2]:
+        ticket.refresh_from_db()
+        assert ticket.assignee == agent
+        assert ticket.priority == Priority.HIGH
+        assert list(ticket.tags.values_list("name", flat=True)) == ["outage"]
+    tickets[2].refresh_from_db()
+    assert tickets[2].assignee is None
+
+
+def test_bulk_actions_report_tickets_that_refused(agent, team):
+    closed = factories.make_ticket(team=team)
+    services.change_status(closed, status=Status.SOLVED, actor=Actor.for_user(agent))
+    services.change_status(closed, status=Status.CLOSED, actor=Actor.for_user(agent))
+    fine = factories.make_ticket(team=team)
+
+    response = signed_in(agent).post(
+        "/inbox/bulk/", {"ticket": [closed.pk, fine.pk], "status": "pending"}, follow=True
+    )
+
+    text = response.content.decode()
+    assert "Updated 1 ticket." in text
+    assert f"#{closed.number}: A closed ticket cannot become pending." in text
+    fine.refresh_from_db()
+    assert fine.status == Status.PENDING
+
+
+def test_bulk_actions_never_reach_tickets_the_agent_cannot_see(outsider, team):
+    ticket = factories.make_ticket(team=team)
+
+    signed_in(outsider).post("/inbox/bulk/", {"ticket": [ticket.pk], "priority": "urgent"})
+
+    ticket.refresh_from_db()
+    assert ticket.priority == Priority.NORMAL
+
+
+def test_bulk_actions_need_something_to_change(agent, team):
+    ticket = factories.make_ticket(team=team)
+
+    response = signed_in(agent).post(
+        "/inbox/bulk/", {"ticket": [ticket.pk]}, headers={"HX-Request": "true"}
+    )
+
+    assert "Choose something to change." in response["HX-Trigger"]
+
+
+def test_every_inbox_form_needs_a_csrf_token(agent, team):
+    ticket = factories.make_ticket(team=team)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(agent)
+
+    assert client.post("/inbox/bulk/", {"ticket": [ticket.pk], "status": "open"}).status_code == 403
+    assert client.post("/inbox/views/", {"name": "x"}).status_code == 403

@@ -1,0 +1,385 @@
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from frontline.accounts.models import Notification
+from frontline.core.actors import Actor
+from frontline.core.testing import factories
+from frontline.tickets import services
+from frontline.tickets.models import MessageKind, Priority, Status, Ticket
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page_of(ticket):
+    return f"/tickets/{ticket.number}/"
+
+
+@pytest.fixture
+def ticket(team, customer):
+    return factories.make_ticket(team=team, customer=customer, subject="Card reader offline")
+
+
+POSTS = ("reply", "note", "properties", "take", "collaborators", "parent", "merge")
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(ticket):
+    for path in (page_of(ticket), f"{page_of(ticket)}timeline/", f"{page_of(ticket)}panel/"):
+        assert Client().get(path)["Location"].startswith("/accounts/sign-in/")
+    for action in POSTS:
+        assert (
+            Client()
+            .post(f"{page_of(ticket)}{action}/")["Location"]
+            .startswith("/accounts/sign-in/")
+        )
+
+
+def test_customers_are_refused_the_agent_ticket_page(ticket, customer):
+    client = signed_in(customer.user)
+    assert client.get(page_of(ticket)).status_code == 403
+    for action in POSTS:
+        assert client.post(f"{page_of(ticket)}{action}/", {"body": "hi"}).status_code == 403
+
+
+def test_an_outsider_gets_404_for_another_teams_ticket(ticket, outsider):
+    client = signed_in(outsider)
+    for path in (page_of(ticket), f"{page_of(ticket)}timeline/", f"{page_of(ticket)}panel/"):
+        assert client.get(path).status_code == 404
+    for action in POSTS:
+        assert client.post(f"{page_of(ticket)}{action}/", {"body": "x"}).status_code == 404
+    assert ticket.messages.count() == 1
+
+
+def test_the_page_shows_the_conversation_notes_and_events(ticket, agent):
+    actor = Actor.for_user(agent)
+    services.reply_to_ticket(ticket, body="Please restart the reader.", actor=actor)
+    services.add_note(ticket, body="Firmware 2.1 has this bug.", actor=actor)
+    services.change_priority(ticket, priority=Priority.HIGH, actor=actor)
+
+    response = signed_in(agent).get(page_of(ticket))
+
+    html = response.content.decode()
+    assert "Card reader offline" in html
+    assert "Please restart the reader." in html
+    assert re.search(r'class="msg msg-agent msg-note".*?Firmware 2\.1 has this bug', html, re.S)
+    assert "Internal note" in html
+    assert "set the priority to high" in html
+    assert "changed the status from new to open" in html
+
+
+def test_user_content_is_escaped_and_html_bodies_are_sandboxed(team, agent):
+    person = factories.make_customer(name="<b>Eve</b>")
+    ticket = services.open_ticket(
+        customer=person,
+        subject="<script>alert(1)</script>",
+        body="<img src=x onerror=alert(2)>",
+        html='<p onclick="alert(3)">Hi<script>alert(4)</script></p>',
+        actor=Actor.system(),
+        team=team,
+    )
+
+    html = signed_in(agent).get(page_of(ticket)).content.decode()
+
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in html
+    match = re.search(r"<iframe[^>]*>", html)
+    assert match is not None
+    frame = match.group(0)
+    assert 'sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"' in frame
+    assert "allow-scripts" not in frame
+    assert "onclick" not in frame
+    assert "alert(4)" not in frame
+    assert "&lt;p&gt;Hi&lt;/p&gt;" in frame
+    assert "script-src" not in frame or "default-src &#x27;none&#x27;" in frame
+
+
+def test_pages_carry_a_content_security_policy(ticket, agent):
+    policy = signed_in(agent).get(page_of(ticket))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_an_agent_replies_and_sets_the_status(ticket, agent):
+    client = signed_in(agent)
+
+    response = client.post(
+        f"{page_of(ticket)}reply/",
+        {"body": "Fixed in 2.2, please update.", "status": "pending", "seen": 10**9},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="composer"' in html
+    assert (
+        'id="timeline" class="timeline" aria-label="Conversation" role="feed" hx-swap-oob' in html
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == Status.PENDING
+    reply = ticket.messages.order_by("-id").first()
+    assert reply.body_text == "Fixed in 2.2, please update."
+    assert reply.kind == MessageKind.REPLY
+
+
+def test_a_reply_with_attachments_without_htmx_redirects_back(ticket, agent):
+    upload = _upload("log.txt", b"line 1\n")
+
+    response = signed_in(agent).post(
+        f"{page_of(ticket)}reply/", {"body": "See the log.", "attachments": [upload]}
+    )
+
+    assert response["Location"] == page_of(ticket)
+    assert ticket.messages.order_by("-id").first().attachments.get().filename == "log.txt"
+
+
+def _upload(name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="text/plain")
+
+
+def test_an_empty_reply_is_a_form_error(ticket, agent):
+    response = signed_in(agent).post(
+        f"{page_of(ticket)}reply/", {"body": "  ", "seen": 10**9}, headers={"HX-Request": "true"}
+    )
+
+    assert "The message is empty." in response.content.decode()
+    assert ticket.messages.count() == 1
+
+
+def test_a_reply_is_held_once_when_a_new_message_arrived(ticket, agent, customer):
+    client = signed_in(agent)
+    seen = ticket.messages.get().pk
+    services.reply_to_ticket(ticket, body="Any news?", actor=Actor.for_customer(customer))
+
+    held = client.post(
+        f"{page_of(ticket)}reply/", {"body": "On it.", "seen": seen}, headers={"HX-Request": "true"}
+    )
+
+    assert "A new message arrived since you opened this ticket" in held.content.decode()
+    assert ticket.messages.count() == 2
+    latest = held.context["reply_form"].data["seen"]
+    sent = client.post(
+        f"{page_of(ticket)}reply/",
+        {"body": "On it.", "seen": latest, "confirm": "on"},
+        headers={"HX-Request": "true"},
+    )
+    assert sent.status_code == 200
+    assert ticket.messages.count() == 3
+
+
+def test_a_note_mentions_colleagues_who_are_notified(ticket, agent, teammate, outsider):
+    handle = outsider.email.split("@")[0]
+
+    signed_in(agent).post(
+        f"{page_of(ticket)}note/",
+        {"body": f"@{handle} can billing check this? cc @alice"},
+        headers={"HX-Request": "true"},
+    )
+
+    note = ticket.messages.get(kind=MessageKind.NOTE)
+    assert note.author_user == agent
+    mention = Notification.objects.get(user=outsider)
+    assert mention.title == f"Alice Agent mentioned you on #{ticket.number}"
+    assert mention.url == f"/tickets/{ticket.number}/#message-{note.pk}"
+    assert not Notification.objects.filter(user=agent).exists()
+    assert list(ticket.collaborators.all()) == [outsider]
+    assert signed_in(outsider).get(page_of(ticket)).status_code == 200
+
+
+def test_mention_suggestions_list_colleagues(agent, teammate, customer):
+    response = signed_in(agent).get("/tickets/mentions/", {"q": "tom"})
+
+    assert response.json()["results"] == [
+        {"handle": teammate.email.split("@")[0], "name": "Tom Teammate", "email": teammate.email}
+    ]
+    assert signed_in(customer.user).get("/tickets/mentions/").status_code == 403
+
+
+def test_the_side_panel_changes_fields(ticket, agent, teammate):
+    category = factories.make_category(name="Hardware")
+
+    response = signed_in(agent).post(
+        f"{page_of(ticket)}properties/",
+        {
+            "status": "open",
+            "priority": "urgent",
+            "category": category.pk,
+            "team": ticket.team_id,
+            "assignee": teammate.pk,
+            "tags": "reader, firmware",
+        },
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == '{"ticket-saved": true}'
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.priority, ticket.assignee, ticket.category) == (
+        Status.OPEN,
+        Priority.URGENT,
+        teammate,
+        category,
+    )
+    assert sorted(ticket.tags.values_list("name", flat=True)) == ["firmware", "reader"]
+
+
+def test_the_side_panel_shows_a_refusal_as_a_form_error(ticket, agent, outsider):
+    response = signed_in(agent).post(
+        f"{page_of(ticket)}properties/",
+        {"status": "new", "priority": "normal", "team": ticket.team_id, "assignee": outsider.pk},
+        headers={"HX-Request": "true"},
+    )
+
+    assert "is not in the team Tier 1; change the team first." in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.assignee is None
+
+
+def test_take_assigns_the_ticket_to_me(ticket, agent):
+    signed_in(agent).post(f"{page_of(ticket)}take/", headers={"HX-Request": "true"})
+
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
+
+
+def test_analysts_may_read_but_not_change(ticket, analyst):
+    client = signed_in(analyst)
+
+    assert client.get(page_of(ticket)).status_code == 200
+    response = client.post(f"{page_of(ticket)}take/", headers={"HX-Request": "true"})
+
+    assert "You may not change this ticket." in response.content.decode()
+
+
+def test_collaborators_are_added_and_removed(ticket, agent, outsider):
+    client = signed_in(agent)
+
+    client.post(f"{page_of(ticket)}collaborators/", {"user": outsider.pk})
+    assert list(ticket.collaborators.all()) == [outsider]
+    client.post(f"{page_of(ticket)}collaborators/", {"remove": outsider.pk})
+    assert not ticket.collaborators.exists()
+
+
+def test_a_ticket_links_to_a_parent_incident_and_merges(ticket, agent, team, customer):
+    incident = factories.make_ticket(team=team, subject="Reader outage")
+    duplicate = factories.make_ticket(team=team, customer=customer)
+    client = signed_in(agent)
+
+    client.post(f"{page_of(ticket)}parent/", {"parent": incident.number})
+    merged = client.post(f"{page_of(duplicate)}merge/", {"into": ticket.number})
+
+    ticket.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert ticket.parent == incident
+    assert merged["Location"] == page_of(ticket)
+    assert duplicate.merged_into == ticket
+    assert "Part of incident" in client.get(page_of(ticket)).content.decode()
+
+
+def test_merging_into_a_ticket_the_agent_cannot_see_is_refused(ticket, agent, other_team):
+    hidden = factories.make_ticket(team=other_team)
+
+    response = signed_in(agent).post(
+        f"{page_of(ticket)}merge/", {"into": hidden.number}, headers={"HX-Request": "true"}
+    )
+
+    assert f"Ticket #{hidden.number} does not exist or is not visible to you." in (
+        response.content.decode()
+    )
+    ticket.refresh_from_db()
+    assert ticket.merged_into is None
+
+
+def test_attachments_download_for_those_who_see_the_ticket(ticket, agent, outsider):
+    message = services.add_note(
+        ticket,
+        body="Screenshot",
+        actor=Actor.for_user(agent),
+        attachments=[services.NewAttachment(filename="x.html", content=b"<script>1</script>")],
+    )
+    attachment = message.attachments.get()
+    path = f"/tickets/attachments/{attachment.pk}/"
+
+    response = signed_in(agent).get(path)
+    assert b"".join(response.streaming_content) == b"<script>1</script>"
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert signed_in(outsider).get(path).status_code == 404
+    assert signed_in(outsider).get("/tickets/attachments/999999/").status_code == 404
+
+
+def test_previous_and_next_follow_the_view(agent, team):
+    older, middle, newer = (factories.make_ticket(team=team) for _ in range(3))
+
+    response = signed_in(agent).get(f"{page_of(middle)}?view=unassigned")
+
+    assert response.context["previous_number"] == newer.number
+    assert response.context["next_number"] == older.number
+
+
+def test_the_customer_360_panel_shows_the_customer_and_their_other_tickets(agent, team):
+    organisation = factories.make_organisation(name="Bistro Group", account_manager=agent)
+    person = factories.make_customer(
+        name="Casey", email="casey@bistro.example", organisation=organisation, is_vip=True
+    )
+    old = factories.make_ticket(team=team, customer=person, subject="Older issue")
+    services.change_status(old, status=Status.SOLVED, actor=Actor.for_user(agent))
+    current = factories.make_ticket(team=team, customer=person, subject="Current issue")
+    still_open = factories.make_ticket(team=team, customer=person, subject="Still open")
+
+    c360 = signed_in(agent).get(page_of(current)).context["c360"]
+
+    assert c360.customer == person
+    assert c360.organisation == organisation
+    assert c360.account_manager == agent
+    assert [i.value for i in c360.identities] == ["casey@bistro.example"]
+    assert [t.subject for t in c360.other_tickets] == ["Still open", "Older issue"]
+    assert still_open.pk != current.pk
+
+
+def page_queries(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_ticket_page_makes_the_same_queries_for_a_short_or_long_ticket(agent, team, customer):
+    """Pinned: the same 27 queries for 2 or 60 messages, events and attachments: the ticket
+    and the actor's scope (4), messages, attachments, events, panel choices and people (6),
+    the SLA panel (1), customer 360 (4), previous/next in the view (6), and the page frame
+    (4)."""
+    ticket = factories.make_ticket(team=team, customer=customer)
+    actor = Actor.for_user(agent)
+    services.assign_ticket(ticket, assignee=agent, actor=actor)
+    client = signed_in(agent)
+    path = f"{page_of(ticket)}?view=mine"
+    client.get(path)
+    short = page_queries(client, path)
+    for n in range(20):
+        attachment = services.NewAttachment(filename=f"{n}.txt", content=b"x")
+        services.add_note(ticket, body=f"Note {n}", actor=actor, attachments=[attachment])
+        services.reply_to_ticket(ticket, body=f"Reply {n}", actor=Actor.for_customer(customer))
+        services.set_tags(ticket, tags=[f"t{n}"], actor=actor)
+    long = page_queries(client, path)
+
+    assert short == long == 27
+
+
+def test_every_ticket_form_needs_a_csrf_token(ticket, agent):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(agent)
+    for action in POSTS:
+        assert client.post(f"{page_of(ticket)}{action}/", {"body": "x"}).status_code == 403
+    assert Ticket.objects.get(pk=ticket.pk).messages.count() == 1

@@ -1,0 +1,125 @@
+"""The inbox: a list of tickets per view, counts per view, filters, saved views."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from frontline.core.errors import FrontlineError
+from frontline.core.pagination import paginate
+from frontline.core.web import add_domain_error, is_htmx, staff_required, web_actor
+from frontline.tickets import inbox, services
+from frontline.tickets.forms import BulkForm, InboxFilterForm, SaveViewForm
+from frontline.tickets.models import InboxPreference, InboxSort, SavedView
+from frontline.tickets.views.common import workspace_choices
+
+PAGE_SIZE = 50
+
+
+@staff_required
+def inbox_home(request: HttpRequest) -> HttpResponse:
+    """Open the view the agent used last, else "my open tickets"."""
+    user = web_actor(request).user
+    last = InboxPreference.objects.filter(user=user).values_list("last_view", flat=True).first()
+    views = inbox.views_for(web_actor(request))
+    key = last if last and inbox.find_view(views, last) else inbox.DEFAULT_VIEW
+    return HttpResponseRedirect(reverse("tickets:view", args=[key]))
+
+
+@staff_required
+def inbox_view(request: HttpRequest, key: str) -> HttpResponse:
+    actor = web_actor(request)
+    views = inbox.views_for(actor)
+    choices = workspace_choices()
+    filter_form = InboxFilterForm(
+        request.GET if key == inbox.FILTER_VIEW else None,
+        teams=choices.teams,
+        agents=choices.agents,
+    )
+    view = _chosen_view(key, views, filter_form)
+    scope = inbox.scope_for(actor)
+    tickets, order = inbox.ordered(inbox.tickets_in(scope, view), view.sort)
+    try:
+        page = paginate(
+            inbox.with_row_relations(tickets),
+            request,
+            order=order,
+            cursor=request.GET.get("cursor"),
+            page_size=PAGE_SIZE,
+        )
+    except FrontlineError:
+        raise Http404("No such page.") from None
+    context: dict[str, Any] = {"view": view, "page": page, "section": "inbox"}
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    context["list_url"] = f"{request.path}?{query.urlencode()}" if query else request.path
+    if is_htmx(request) and request.GET.get("cursor"):
+        return render(request, "tickets/_ticket_rows.html", context)
+    context |= {
+        "views": views,
+        "builtin_count": len(inbox.BUILT_IN_VIEWS),
+        "counts": inbox.counts(scope, [*views, view] if view.key == inbox.FILTER_VIEW else views),
+        "filter_form": filter_form,
+        "bulk_form": BulkForm(teams=choices.teams, agents=choices.agents),
+        "save_form": SaveViewForm(),
+        "sorts": InboxSort.choices,
+    }
+    if is_htmx(request):
+        return render(request, "tickets/_inbox_refresh.html", context)
+    if view.key != inbox.FILTER_VIEW:
+        services.remember_last_view(key=view.key, actor=actor)
+    return render(request, "tickets/inbox.html", context)
+
+
+def _chosen_view(
+    key: str, views: list[inbox.InboxView], filter_form: InboxFilterForm
+) -> inbox.InboxView:
+    if key == inbox.FILTER_VIEW:
+        if filter_form.is_valid():
+            return inbox.filter_view(filter_form.filters(), filter_form.sort_order())
+        return inbox.filter_view(inbox.InboxFilters(), InboxSort.UPDATED)
+    view = inbox.find_view(views, key)
+    if view is None:
+        raise Http404("No such view.")
+    return view
+
+
+@require_POST
+@staff_required
+def save_view(request: HttpRequest) -> HttpResponse:
+    """Save the filters of the current filter view under a name."""
+    actor = web_actor(request)
+    choices = workspace_choices()
+    filter_form = InboxFilterForm(request.POST, teams=choices.teams, agents=choices.agents)
+    save_form = SaveViewForm(request.POST)
+    if filter_form.is_valid() and save_form.is_valid():
+        try:
+            saved = services.save_view(
+                name=save_form.cleaned_data["name"],
+                filters=filter_form.filters().as_json(),
+                sort=InboxSort(filter_form.sort_order()),
+                actor=actor,
+            )
+            return HttpResponseRedirect(reverse("tickets:view", args=[f"v{saved.pk}"]))
+        except FrontlineError as exc:
+            add_domain_error(save_form, exc)
+    errors = [*save_form.errors.values(), *filter_form.errors.values()]
+    return render(
+        request,
+        "core/error.html",
+        {"message": " ".join(str(e[0]) for e in errors) or "The view was not saved."},
+        status=422,
+    )
+
+
+@require_POST
+@staff_required
+def delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
+    actor = web_actor(request)
+    saved = SavedView.objects.filter(owner=actor.user, pk=view_id).first()
+    if saved is None:
+        raise Http404("No such view.")
+    services.delete_view(saved, actor=actor)
+    return HttpResponseRedirect(reverse("tickets:view", args=[inbox.DEFAULT_VIEW]))

@@ -1,0 +1,75 @@
+"""The supervisor view: open work per team and agent, unassigned age, who is online, and
+reassignment by dragging a ticket onto an agent (or in bulk from the inbox)."""
+
+import json
+
+from django import forms
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from frontline.accounts.models import Team, User
+from frontline.accounts.permissions import sees_all_tickets
+from frontline.core.errors import FrontlineError
+from frontline.core.web import is_htmx, staff_required, web_actor
+from frontline.tickets import services, supervision
+from frontline.tickets.queries import get_ticket_for
+
+
+def _ensure_supervisor(request: HttpRequest) -> None:
+    user = web_actor(request).user
+    if user is None or not sees_all_tickets(user):
+        raise DjangoPermissionDenied("The supervisor view is for supervisors.")
+
+
+@staff_required
+def board(request: HttpRequest) -> HttpResponse:
+    _ensure_supervisor(request)
+    actor = web_actor(request)
+    context = {
+        "section": "supervisor",
+        "loads": supervision.workload(actor),
+        "unassigned": supervision.unassigned_tickets(actor),
+    }
+    template = "tickets/_supervisor_board.html" if is_htmx(request) else "tickets/supervisor.html"
+    return render(request, template, context)
+
+
+class ReassignForm(forms.Form):
+    ticket = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    assignee = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    team = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+
+
+@require_POST
+@staff_required
+def reassign(request: HttpRequest) -> HttpResponse:
+    """A ticket dropped on an agent: move it to that agent's team and assign it to them."""
+    _ensure_supervisor(request)
+    actor = web_actor(request)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, "Drop a ticket on an agent.", ok=False)
+    ticket = get_ticket_for(actor, form.cleaned_data["ticket"])
+    assignee = User.objects.filter(pk=form.cleaned_data["assignee"], is_active=True).first()
+    team = Team.objects.filter(pk=form.cleaned_data["team"]).first()
+    if assignee is None:
+        return _answer(request, "That agent is not available.", ok=False)
+    changes = services.TicketChanges(team=team, assignee=assignee)
+    try:
+        services.update_ticket(ticket, changes=changes, actor=actor)
+    except FrontlineError as exc:
+        return _answer(request, f"#{ticket.number}: {exc.message}", ok=False)
+    return _answer(request, f"#{ticket.number} assigned to {assignee}.", ok=True)
+
+
+def _answer(request: HttpRequest, message: str, *, ok: bool) -> HttpResponse:
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = json.dumps(
+            {"tickets-changed": True, "frontline:toast": {"message": message, "ok": ok}}
+        )
+        return response
+    return HttpResponseRedirect(reverse("tickets:supervisor"))
