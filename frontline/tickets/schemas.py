@@ -62,6 +62,10 @@ class MessageOut(Schema):
     channel: str
     body: str
     body_html: str
+    visible_text: str = Field(
+        description="The new text of a reply without quoted history and signature (email); "
+        "the whole body when they could not be told apart."
+    )
     is_automatic: bool
     attachments: list[AttachmentOut]
     created_at: datetime
@@ -82,6 +86,7 @@ class MessageOut(Schema):
             channel=message.channel,
             body=message.body_text,
             body_html=message.body_html,
+            visible_text=message.visible_text or message.body_text,
             is_automatic=message.is_automatic,
             attachments=[AttachmentOut.from_model(a) for a in message.attachments.all()],
             created_at=message.created_at,

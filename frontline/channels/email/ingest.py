@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from frontline.channels.email import guards, outbound, threads
+from frontline.channels.email.headers import Address
 from frontline.channels.email.models import (
     InboundMessage,
     InboundStatus,
@@ -26,7 +27,7 @@ from frontline.channels.email.models import (
     Outcome,
     Source,
 )
-from frontline.channels.email.parsing import Address, ParsedMail, parse_message
+from frontline.channels.email.parsing import ParsedMail, parse_message
 from frontline.channels.email.reading import Prepared, visible_text
 from frontline.core.actors import Actor
 from frontline.core.errors import FrontlineError, TooLarge

@@ -13,43 +13,32 @@ import email.policy
 import email.utils
 import mimetypes
 import re
-import struct
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from email.errors import MessageError
+from datetime import datetime
 from email.message import Message
 
-import tnefparse
-
 from frontline.channels.email.charsets import decode_text, unsurrogate
-
-# The errors the stdlib parser and tnefparse raise on malformed input.
-PARSER_ERRORS = (
-    ValueError,
-    IndexError,
-    KeyError,
-    TypeError,
-    AttributeError,
-    LookupError,
-    AssertionError,
-    OverflowError,
-    RecursionError,
-    struct.error,
-    MessageError,
+from frontline.channels.email.formats import (
+    TNEF_ERRORS,
+    calendar_summary,
+    read_tnef,
+    signed_content,
+    split_inline_pgp,
 )
+from frontline.channels.email.headers import (
+    PARSER_ERRORS,
+    Address,
+    addresses,
+    decode_raw,
+    header_text,
+    message_date,
+    message_ids,
+    raw_header,
+)
+
 MAX_DEPTH = 40
-# The modern header parser is quadratic on some input (a 200 kB subject takes a second);
-# longer values are decoded word by word instead.
-MAX_PARSED_HEADER = 4096
 MAX_REFERENCES = 100
 _NEWLINES = re.compile(r"\r\n?")
-_LOOSE_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-_MSGID = re.compile(r"<([^<>\s]{1,996})>")
-_PGP_SIGNED = re.compile(
-    r"-----BEGIN PGP SIGNED MESSAGE-----\r?\n(?:Hash:[^\n]*\n)*\r?\n(?P<body>.*?)\r?\n"
-    r"(?P<signature>-----BEGIN PGP SIGNATURE-----.*?-----END PGP SIGNATURE-----)",
-    re.DOTALL,
-)
 _GUARD_HEADERS = (
     "auto-submitted",
     "precedence",
@@ -65,16 +54,6 @@ _GUARD_HEADERS = (
     "delivered-to",
     "content-type",
 )
-
-
-@dataclass(frozen=True)
-class Address:
-    name: str
-    address: str
-
-    @property
-    def normalised(self) -> str:
-        return self.address.strip().lower()
 
 
 @dataclass(frozen=True)
@@ -156,18 +135,18 @@ def parse_message(raw: bytes) -> ParsedMail:
         _read_forwarded(body)
     joined = "\n".join(t for t in body.texts if t.strip())
     text, attachments = _split_inline_pgp(_NEWLINES.sub("\n", joined))
-    senders = _addresses(message, "from") or _addresses(message, "sender")
-    message_ids = _message_ids(message, "message-id")
+    senders = addresses(message, "from") or addresses(message, "sender")
+    own_ids = message_ids(message, "message-id")
     return ParsedMail(
-        message_id=message_ids[0] if message_ids else "",
-        in_reply_to=_message_ids(message, "in-reply-to"),
-        references=_message_ids(message, "references")[-MAX_REFERENCES:],
+        message_id=own_ids[0] if own_ids else "",
+        in_reply_to=message_ids(message, "in-reply-to"),
+        references=message_ids(message, "references")[-MAX_REFERENCES:],
         subject=" ".join(header_text(message, "subject").split()),
         sender=senders[0] if senders else None,
-        reply_to=_addresses(message, "reply-to"),
-        to=_addresses(message, "to"),
-        cc=_addresses(message, "cc"),
-        date=_date(message),
+        reply_to=addresses(message, "reply-to"),
+        to=addresses(message, "to"),
+        cc=addresses(message, "cc"),
+        date=message_date(message),
         text=text,
         html=_NEWLINES.sub("\n", "\n".join(body.htmls)),
         attachments=(*body.attachments, *attachments),
@@ -191,93 +170,6 @@ def _message(raw: bytes) -> tuple[Message, list[str]]:
         fallback = Message()
         fallback.set_payload(raw.decode("latin-1"))
         return fallback, ["UnparseableMessage"]
-
-
-# Headers
-
-
-def header_text(message: Message, name: str) -> str:
-    """A header as text: RFC 2047 decoded by the modern policy, or word by word from the
-    raw value where the policy's parser fails or would take too long."""
-    raw = _raw_header(message, name)
-    if len(raw) > MAX_PARSED_HEADER:
-        # Cut at a space, so an encoded word is not broken in half.
-        return _decode_raw(raw[:MAX_PARSED_HEADER].rsplit(None, 1)[0])
-    try:
-        value = message.get(name)
-        text = unsurrogate(str(value)) if value is not None else ""
-    except PARSER_ERRORS:
-        return _decode_raw(raw)
-    # Encoded words the policy could not decode stay encoded; try the charset fallbacks.
-    return _decode_raw(text) if "=?" in text else text
-
-
-def _raw_header(message: Message, name: str) -> str:
-    for key, value in message.raw_items():
-        if key.lower() == name:
-            return str(value)
-    return ""
-
-
-def _decode_raw(value: str) -> str:
-    try:
-        parts = email.header.decode_header(value)
-    except PARSER_ERRORS:
-        return unsurrogate(value)
-    words = [
-        decode_text(chunk, charset) if isinstance(chunk, bytes) else unsurrogate(chunk)
-        for chunk, charset in parts
-    ]
-    return " ".join(" ".join(words).split())
-
-
-def _addresses(message: Message, name: str) -> tuple[Address, ...]:
-    raw = _raw_header(message, name)
-    if not raw:
-        return ()
-    try:
-        if len(raw) > MAX_PARSED_HEADER:
-            raise ValueError("too long for the modern parser")
-        parsed = getattr(message[name], "addresses", ())
-        found = [(a.display_name, a.addr_spec) for a in parsed]
-    except PARSER_ERRORS:
-        found = []
-    result = _usable_addresses(found)
-    if not result and "@" in raw:
-        # Broken quoting or syntax: the old parser, then any address-shaped text.
-        decoded = _decode_raw(raw[:MAX_PARSED_HEADER])
-        result = _usable_addresses(email.utils.getaddresses([decoded]))
-        result = result or _usable_addresses([("", a) for a in _LOOSE_ADDRESS.findall(decoded)])
-    return tuple(result)
-
-
-def _usable_addresses(found: list[tuple[str, str]]) -> list[Address]:
-    result = []
-    for display, spec in found:
-        spec = unsurrogate(spec or "").strip().strip("<>")
-        local, _, domain = spec.rpartition("@")
-        if local and domain and " " not in spec and len(spec) <= 320:
-            result.append(Address(name=unsurrogate(display or "")[:200], address=spec))
-    return result
-
-
-def _message_ids(message: Message, name: str) -> tuple[str, ...]:
-    raw = " ".join(unsurrogate(str(v)) for k, v in message.raw_items() if k.lower() == name).strip()
-    ids = _MSGID.findall(raw)
-    if not ids and raw and name == "message-id" and " " not in raw and len(raw) < 996:
-        ids = [raw]  # a bare id without brackets
-    return tuple(dict.fromkeys(ids))
-
-
-def _date(message: Message) -> datetime | None:
-    raw = _raw_header(message, "date")
-    if not raw:
-        return None
-    try:
-        parsed = email.utils.parsedate_to_datetime(unsurrogate(raw))
-    except PARSER_ERRORS:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _defects(message: Message) -> list[str]:
@@ -476,16 +368,15 @@ def _read_forwarded(body: _Body) -> None:
 
 def _split_inline_pgp(text: str) -> tuple[str, tuple[ParsedAttachment, ...]]:
     """Read the body of an inline PGP-signed message; keep its signature as a file."""
-    match = _PGP_SIGNED.search(text)
-    if match is None:
+    unsigned, signature = split_inline_pgp(text)
+    if not signature:
         return text, ()
-    signature = ParsedAttachment(
+    kept = ParsedAttachment(
         filename="signature.asc",
         content_type="application/pgp-signature",
-        content=match.group("signature").encode("utf-8"),
+        content=signature.encode("utf-8"),
     )
-    unsigned = text[: match.start()] + match.group("body") + text[match.end() :]
-    return unsigned, (signature,)
+    return unsigned, (kept,)
 
 
 def _smime(part: Message, body: _Body, *, depth: int) -> None:
@@ -503,82 +394,24 @@ def _smime(part: Message, body: _Body, *, depth: int) -> None:
     _walk(inner, body, depth=depth + 1)
 
 
-_SIGNED_DATA = bytes.fromhex("06092a864886f70d010702")
-_ID_DATA = bytes.fromhex("06092a864886f70d010701")
-
-
-def signed_content(der: bytes) -> bytes | None:
-    """The MIME entity inside a CMS SignedData blob (RFC 5652), or None when the blob is
-    something else (encrypted, damaged). Reads only as much DER/BER as that takes."""
-    if _SIGNED_DATA not in der[:64]:
-        return None
-    at = der.find(_ID_DATA)
-    pos = at + len(_ID_DATA)
-    if at < 0 or der[pos] != 0xA0:  # [0] EXPLICIT eContent
-        return None
-    _, pos = _length(der, pos + 1)
-    tag, length, pos = der[pos], *_length(der, pos + 1)
-    if tag == 0x04 and length is not None:
-        return der[pos : pos + length]
-    if tag != 0x24:  # a constructed OCTET STRING: chunks, e.g. from OpenSSL's streaming
-        return None
-    chunks = []
-    while der[pos] == 0x04:
-        size, pos = _length(der, pos + 1)
-        if size is None:
-            return None
-        chunks.append(der[pos : pos + size])
-        pos += size
-    return b"".join(chunks)
-
-
-def _length(der: bytes, pos: int) -> tuple[int | None, int]:
-    """A DER/BER length at ``pos``: (length or None when indefinite, position after it)."""
-    first = der[pos]
-    if first == 0x80:
-        return None, pos + 1
-    if first < 0x80:
-        return first, pos + 1
-    count = first & 0x7F
-    return int.from_bytes(der[pos + 1 : pos + 1 + count], "big"), pos + 1 + count
-
-
 def _tnef(part: Message, body: _Body) -> None:
-    data = _payload(part)
     try:
-        parsed = tnefparse.TNEF(data, do_checksum=False)
-        files = [
-            ParsedAttachment(
-                filename=unsurrogate(str(a.long_filename() or a.name or "attachment")),
-                content_type=mimetypes.guess_type(str(a.long_filename()))[0]
-                or "application/octet-stream",
-                content=bytes(a.data),
-            )
-            for a in parsed.attachments
-            if a.data
-        ]
-    except (*PARSER_ERRORS, UnicodeError):
+        found = read_tnef(_payload(part))
+    except TNEF_ERRORS:
         body.defects.append("UnreadableTnef")
         body.attachments.append(_attachment(part, "application/ms-tnef"))
         return
-    for value, target in ((parsed.body, body.texts), (parsed.htmlbody, body.htmls)):
-        if isinstance(value, bytes):
-            target.append(decode_text(value.rstrip(b"\x00"), None))
-        elif isinstance(value, str):
-            target.append(unsurrogate(value))
-    body.attachments += files
+    body.texts.append(found.text)
+    if found.html:
+        body.htmls.append(found.html)
+    body.attachments += [ParsedAttachment(n, t, c) for n, t, c in found.files]
 
 
 def _calendar(part: Message, body: _Body) -> None:
     content = _payload(part)
-    text = decode_text(content, _charset(part))
-    unfolded = re.sub(r"\r?\n[ \t]", "", text)
-    fields = dict(re.findall(r"^(SUMMARY|DTSTART|LOCATION)[^:\n]*:(.*?)\r?$", unfolded, flags=re.M))
-    method = re.search(r"^METHOD:(\w+)", unfolded, flags=re.M)
-    if fields:
-        heading = "Calendar " + (method.group(1).lower() if method else "event")
-        details = ", ".join(v.strip() for k, v in sorted(fields.items()) if v.strip())
-        body.calendar.append(f"{heading}: {details}")
+    summary = calendar_summary(decode_text(content, _charset(part)))
+    if summary:
+        body.calendar.append(summary)
     body.attachments.append(
         ParsedAttachment(
             filename=_filename(part) or "invite.ics", content_type="text/calendar", content=content
@@ -599,7 +432,7 @@ def _fields(part: Message) -> list[Message]:
 
 
 def _field(block: Message, name: str) -> str:
-    value = _decode_raw(_raw_header(block, name))
+    value = decode_raw(raw_header(block, name))
     return value.partition(";")[2].strip() if ";" in value else value.strip()
 
 
@@ -640,7 +473,7 @@ def _feedback_report(part: Message, known: Report | None) -> Report:
 
 def _with_original(report: Report | None, headers: bytes) -> Report | None:
     original = email.message_from_bytes(headers, policy=email.policy.compat32)
-    ids = _message_ids(original, "message-id")
+    ids = message_ids(original, "message-id")
     if not ids:
         return report
     return replace(report or Report(kind="delivery"), original_message_id=ids[0])
@@ -653,7 +486,7 @@ def original_message_id(parsed: ParsedMail) -> str:
     for attachment in parsed.attachments:
         if attachment.content_type == "message/rfc822":
             inner = email.message_from_bytes(attachment.content, policy=email.policy.compat32)
-            ids = _message_ids(inner, "message-id")
+            ids = message_ids(inner, "message-id")
             if ids:
                 return ids[0]
     return ""

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 
 from frontline.channels.email import ingest
-from frontline.channels.email.models import InboundStatus, Source
+from frontline.channels.email.models import InboundStatus, Mailbox, Source
+from frontline.channels.email.threads import base_address
 
 logger = logging.getLogger(__name__)
 
@@ -43,17 +44,18 @@ def accept(raw: bytes, *, sender: str, recipients: Sequence[str]) -> int:
 
 
 def knows_recipient(address: str) -> bool:
+    """A mailbox's address, anything when there is a default mailbox, and on a fresh
+    install the default address (DEFAULT_FROM_EMAIL), whose mailbox is made on first use."""
     close_old_connections()
     try:
-        return ingest.mailbox_for_recipients([address]) is not None or _has_default()
+        if ingest.mailbox_for_recipients([address]) is not None:
+            return True
+        if Mailbox.objects.filter(is_default=True, is_active=True).exists():
+            return True
+        default = settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].strip(" >").lower()
+        return base_address(address) == default
     finally:
         close_old_connections()
-
-
-def _has_default() -> bool:
-    from frontline.channels.email.models import Mailbox
-
-    return Mailbox.objects.filter(is_default=True, is_active=True).exists()
 
 
 class InboundHandler:

@@ -124,3 +124,18 @@ def test_customers_still_cannot_merge(customer):
 
     with pytest.raises(PermissionDenied):
         services.merge_tickets(second, into=first, actor=Actor.for_customer(customer))
+
+
+def test_the_api_shows_the_visible_text_of_each_message(api_as, customer):
+    ticket = factories.make_ticket(customer=customer)
+    services.reply_to_ticket(
+        ticket,
+        body="Thanks!\n\n> old text",
+        visible_text="Thanks!",
+        actor=Actor.for_customer(customer),
+    )
+
+    response = api_as(customer.user).get(f"/api/v1/tickets/{ticket.pk}")
+
+    texts = [m["visible_text"] for m in response.json()["messages"]]
+    assert texts == ["The sign-in page says my password is wrong.", "Thanks!"]

@@ -5,7 +5,8 @@ import struct
 import time
 
 from frontline.channels.email.charsets import decode_text, unsurrogate
-from frontline.channels.email.parsing import original_message_id, parse_message, signed_content
+from frontline.channels.email.formats import signed_content
+from frontline.channels.email.parsing import original_message_id, parse_message
 
 
 def crlf(text: str) -> bytes:

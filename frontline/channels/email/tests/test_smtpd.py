@@ -93,3 +93,14 @@ def test_a_storage_failure_asks_the_server_to_try_later(listener, support_box, m
         client.sendmail("carla@example.test", ["support@example.test"], build())
 
     assert err.value.smtp_code == 451
+
+
+def test_a_fresh_install_takes_mail_for_the_default_address(listener, settings):
+    settings.DEFAULT_FROM_EMAIL = "Help <help@frontline.test>"
+    port = listener()
+
+    with smtplib.SMTP("127.0.0.1", port) as client:
+        client.sendmail("carla@example.test", ["help@frontline.test"], build())
+
+    assert InboundMessage.objects.get().mailbox.is_default
+    assert Ticket.objects.count() == 1
