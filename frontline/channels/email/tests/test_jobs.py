@@ -48,12 +48,14 @@ def refused_then_sent(storage, box, smtp_sink, settings):
     ack = OutboundMessage.objects.get()
     assert (ack.status, ack.attempts) == (DeliveryStatus.RETRYING, 1)
 
-    def attempts():
-        return OutboundMessage.objects.get().attempts
+    def refused_twice():
+        # Attempts are counted when claimed, so wait for the second refusal, not the claim.
+        fresh = OutboundMessage.objects.get()
+        return (fresh.status, fresh.attempts) == (DeliveryStatus.RETRYING, 2)
 
     with running_worker(storage, consumers=1, workers=2):
         tasks.send_outbound(ack.pk)
-        assert wait_for(lambda: attempts() == 2)
+        assert wait_for(refused_twice)
         smtp_sink.answer = "250 OK"
         assert wait_for(lambda: OutboundMessage.objects.get().status == DeliveryStatus.SENT)
     ack.refresh_from_db()
