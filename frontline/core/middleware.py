@@ -34,20 +34,29 @@ _NO_CSP_PREFIXES = ("/admin/", "/api/")
 
 
 class UserTimeZoneMiddleware:
-    """Show every time in the signed-in user's own time zone."""
+    """Show every time in the signed-in user's own time zone; a customer's is the one on
+    their customer record (which support keeps up to date), not their login's default."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        name = getattr(request.user, "time_zone", "") if request.user.is_authenticated else ""
-        zone = _zone(name)
+        zone = _zone(_zone_name(request))
         if zone is not None:
             timezone.activate(zone)
         try:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def _zone_name(request: HttpRequest) -> str:
+    user = request.user
+    if not user.is_authenticated:
+        return ""
+    # The reverse one-to-one is cached on the user, so the actor built later reuses it.
+    customer = user.customer_profile if getattr(user, "is_customer", False) else None
+    return str(customer.time_zone if customer is not None else getattr(user, "time_zone", ""))
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo | None:

@@ -4,13 +4,26 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
+from frontline.accounts.models import User
 from frontline.core.forms import MultipleFileField, set_choices
 from frontline.tickets.models import Category
 
 
 class LinkRequestForm(forms.Form):
     email = forms.EmailField(label="Email address", max_length=320)
+
+
+class PortalPasswordForm(AuthenticationForm):
+    """Password sign-in for customers; staff are pointed to the workspace, not signed in."""
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if not user.is_customer:
+            raise forms.ValidationError(
+                "This is a staff account: sign in to the workspace instead.", code="staff"
+            )
 
 
 class NewTicketForm(forms.Form):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -26,6 +26,7 @@ from frontline.channels.portal import services
 from frontline.channels.portal.forms import (
     LinkRequestForm,
     NewTicketForm,
+    PortalPasswordForm,
     PortalReplyForm,
     StatusForm,
 )
@@ -52,7 +53,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and web_actor(request).is_customer:
         return HttpResponseRedirect(reverse("portal:home"))
     link_form = LinkRequestForm(request.POST if request.POST.get("method") == "link" else None)
-    password_form = AuthenticationForm(
+    password_form = PortalPasswordForm(
         request, request.POST if request.POST.get("method") == "password" else None
     )
     if link_form.is_bound and link_form.is_valid():

@@ -147,3 +147,18 @@ def test_sign_in_forms_need_a_csrf_token(customer):
     client = Client(enforce_csrf_checks=True)
 
     assert ask_for_link(client, customer.user.email).status_code == 403
+
+
+def test_staff_are_not_signed_in_by_the_portals_password_form(agent):
+    client = Client()
+
+    response = client.post(
+        "/portal/sign-in/",
+        {"method": "password", "username": agent.email, "password": "correct horse battery"},
+    )
+
+    assert response.status_code == 200
+    assert "This is a staff account: sign in to the workspace instead." in (
+        response.content.decode()
+    )
+    assert "_auth_user_id" not in client.session

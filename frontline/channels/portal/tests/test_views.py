@@ -1,9 +1,14 @@
+import zoneinfo
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from frontline.core.actors import Actor
 from frontline.core.testing import factories
+from frontline.customers.services import CustomerFields, update_customer
 from frontline.tickets import services
 from frontline.tickets.models import Channel, MessageKind, Status, Ticket
 
@@ -48,10 +53,15 @@ def test_anonymous_visitors_are_sent_to_the_portal_sign_in(ticket, customer):
         assert Client().get(path)["Location"].startswith("/portal/sign-in/?next=")
 
 
-def test_staff_are_refused_the_portal(ticket, agent):
+def test_staff_are_refused_the_portal(ticket, customer, agent):
+    attachment = first_attachment(ticket, customer)
     client = signed_in(agent)
-    assert client.get("/portal/").status_code == 403
-    assert client.get(f"/portal/tickets/{ticket.number}/").status_code == 403
+    pages = ["/portal/", "/portal/tickets/new/", "/portal/account/"]
+    for path in [*pages, *portal_paths(ticket, attachment.pk)]:
+        assert client.get(path).status_code == 403
+    for path in [*portal_posts(ticket), "/portal/tickets/new/", "/portal/account/"]:
+        assert client.post(path, {"body": "x", "action": "solve"}).status_code == 403
+    assert ticket.messages.count() == 2
 
 
 def test_nothing_of_another_customer_is_reachable(ticket, customer, other_customer):
@@ -88,6 +98,18 @@ def test_colleagues_see_their_organisations_tickets_where_it_shares_them(team):
     assert "Colleague" not in client.get("/portal/").content.decode()
     assert "Colleague&#x27;s ticket" in client.get("/portal/?scope=organisation").content.decode()
     assert client.get(f"/portal/tickets/{theirs.number}/").status_code == 200
+
+
+def test_colleagues_see_nothing_of_each_other_where_the_organisation_does_not_share(team):
+    private = factories.make_organisation(name="Diner", shared_tickets=False)
+    me = factories.make_customer(organisation=private, with_login=True)
+    colleague = factories.make_customer(organisation=private, with_login=True)
+    theirs = factories.make_ticket(customer=colleague, team=team, subject="Colleague's ticket")
+    client = signed_in(me.user)
+
+    assert "Colleague" not in client.get("/portal/?scope=organisation").content.decode()
+    assert client.get(f"/portal/tickets/{theirs.number}/").status_code == 404
+    assert client.post(f"/portal/tickets/{theirs.number}/reply/", {"body": "x"}).status_code == 404
 
 
 def test_a_customer_opens_a_ticket_with_an_attachment(customer):
@@ -190,3 +212,44 @@ def test_portal_forms_need_a_csrf_token(ticket, customer):
 
     for path in [*portal_posts(ticket), "/portal/tickets/new/"]:
         assert client.post(path, {"body": "x", "action": "solve"}).status_code == 403
+
+
+def test_times_are_shown_in_the_customers_time_zone(ticket, customer):
+    update_customer(customer, fields=CustomerFields(time_zone="America/Los_Angeles"))
+    opened = ticket.created_at.astimezone(zoneinfo.ZoneInfo("America/Los_Angeles"))
+
+    html = signed_in(customer.user).get(f"/portal/tickets/{ticket.number}/").content.decode()
+
+    assert f"{opened:%b} {opened.day}, {opened.year}, {opened:%H:%M}" in html
+
+
+def portal_queries(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_ticket_list_makes_the_same_queries_for_few_or_many_tickets(customer, team):
+    """Pinned at 5: session, user, customer, tickets they are copied on, the page."""
+    client = signed_in(customer.user)
+    for _ in range(3):
+        factories.make_ticket(customer=customer, team=team)
+    few = portal_queries(client, "/portal/")
+    for _ in range(20):
+        factories.make_ticket(customer=customer, team=team)
+
+    assert portal_queries(client, "/portal/") == few == 5
+
+
+def test_the_ticket_page_makes_the_same_queries_for_a_short_or_long_thread(ticket, customer, agent):
+    """Pinned at 7: session, user, customer, tickets copied on, ticket, messages, attachments."""
+    client = signed_in(customer.user)
+    path = f"/portal/tickets/{ticket.number}/"
+    first_attachment(ticket, customer)
+    few = portal_queries(client, path)
+    for n in range(10):
+        services.reply_to_ticket(ticket, body=f"Answer {n}", actor=Actor.for_user(agent))
+        first_attachment(ticket, customer)
+
+    assert portal_queries(client, path) == few == 7
