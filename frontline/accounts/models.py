@@ -199,10 +199,15 @@ class ApiToken(models.Model):
 class NotificationKind(models.TextChoices):
     MENTION = "mention", "Mentioned you"
     ASSIGNED = "assigned", "Assigned to you"
+    SLA_WARNING = "sla_warning", "SLA warning"
+    SLA_BREACH = "sla_breach", "SLA breached"
+    SLA_DIGEST = "sla_digest", "SLA alerts"
+    AUTOMATION = "automation", "Time-based automation"
 
 
 class Notification(models.Model):
-    """Something a colleague did that a user should see: shown in the workspace header."""
+    """Something a user should see, shown in the workspace header: what a colleague did, or an
+    SLA alert or time-based automation delivered in their working hours."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)

@@ -306,7 +306,8 @@ class NotificationKind(models.TextChoices):
 
 class SlaNotification(models.Model):
     """A message to a person about a ticket (an SLA warning or breach, or a time-based
-    automation), held until their working hours."""
+    automation), held until their working hours, then shown in their workspace
+    notifications (``sent_at``) and emailed (``emailed_at``)."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sla_notifications"
@@ -318,9 +319,12 @@ class SlaNotification(models.Model):
     message = models.TextField()
     created_at = models.DateTimeField()
     deliver_after = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it reached the workspace notifications."
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True)
     digest_size = models.PositiveSmallIntegerField(
-        default=0, help_text="How many notifications went out in the same email."
+        default=0, help_text="How many notifications went out together, as one digest."
     )
     claim = models.UUIDField(null=True, blank=True, editable=False)
 
@@ -331,6 +335,14 @@ class SlaNotification(models.Model):
                 fields=["deliver_after", "recipient"],
                 name="sla_notification_due",
                 condition=models.Q(sent_at__isnull=True),
+            ),
+            # Delivered, not yet emailed and not being emailed: a failed send to retry.
+            models.Index(
+                fields=["recipient"],
+                name="sla_notification_email_retry",
+                condition=models.Q(
+                    sent_at__isnull=False, emailed_at__isnull=True, claim__isnull=True
+                ),
             ),
         ]
 

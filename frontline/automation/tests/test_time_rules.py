@@ -8,11 +8,14 @@ import pytest
 import time_machine
 from django.apps import apps
 
+from frontline.accounts import queries as account_queries
+from frontline.accounts.models import NotificationKind
 from frontline.automation import services
 from frontline.automation.models import TimeRule, TimeRuleRun
 from frontline.core.actors import Actor
 from frontline.core.errors import ValidationFailed
 from frontline.core.testing import factories
+from frontline.sla import services as sla_services
 from frontline.sla.models import SlaNotification
 from frontline.tickets import services as ticket_services
 from frontline.tickets.models import Priority, Status, Ticket
@@ -165,9 +168,17 @@ def test_notify_reaches_the_assignee_in_their_working_hours(support_hours, agent
         ticket_services.change_status(ticket, status=Status.OPEN, actor=Actor.for_user(agent))
 
     run_at(2025, 3, 3, 12, 1)
+    with time_machine.travel(berlin(2025, 3, 3, 12, 2), tick=False):
+        delivered = sla_services.deliver_notifications()
 
     notification = SlaNotification.objects.get(recipient=agent)
     assert (notification.kind, notification.message) == ("automation", "Waiting on us")
+    assert delivered == 1
+    shown = account_queries.notifications_for(agent).get()
+    assert (shown.kind, shown.title) == (
+        NotificationKind.AUTOMATION,
+        f"Automation: Waiting on us on #{ticket.number} {ticket.subject}",
+    )
 
 
 def test_a_failing_action_does_not_stop_the_others(agent, team):

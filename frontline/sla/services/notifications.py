@@ -2,7 +2,9 @@
 
 A person's working hours are the calendar of their site (follow-the-sun), else the default
 calendar's hours read in their own time zone. A notification that fires at night waits for
-the morning; when several are waiting for one person, they go out as one digest email.
+the morning; then it appears in the person's workspace notifications (the bell in the
+header, live) and is emailed to them. When several are waiting for one person, they arrive
+as one digest, in the workspace and by email.
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from frontline.accounts import services as accounts_services
+from frontline.accounts.models import NotificationKind as AccountKind
 from frontline.accounts.models import Role, User
 from frontline.sla.business_time import BusinessCalendar, NeverOpens
 from frontline.sla.models import (
@@ -32,6 +38,11 @@ logger = logging.getLogger(__name__)
 
 DIGEST_FROM = 3
 DELIVERY_BATCH = 200
+_WORKSPACE_KIND = {
+    NotificationKind.WARNING: AccountKind.SLA_WARNING,
+    NotificationKind.BREACH: AccountKind.SLA_BREACH,
+    NotificationKind.AUTOMATION: AccountKind.AUTOMATION,
+}
 
 
 def working_calendar(user: User) -> BusinessCalendar | None:
@@ -106,7 +117,9 @@ def notify(
 
 
 def deliver_notifications(*, now: datetime | None = None) -> int:
-    """Send what is due, one email per person: a digest when several are waiting."""
+    """Deliver what is due into each person's workspace notifications (one digest when
+    several are waiting), email them a copy, and retry copies that failed to send.
+    Returns how many notifications reached a workspace."""
     now = now or timezone.now()
     waiting = (
         SlaNotification.objects.filter(sent_at__isnull=True, deliver_after__lte=now)
@@ -114,40 +127,105 @@ def deliver_notifications(*, now: datetime | None = None) -> int:
         .values_list("recipient_id", flat=True)
         .distinct()[:DELIVERY_BATCH]
     )
-    return sum(_deliver_to(recipient_id, now=now) for recipient_id in list(waiting))
+    delivered = 0
+    for recipient_id in list(waiting):
+        claim, count = _deliver_to(recipient_id, now=now)
+        delivered += count
+        if count:
+            _email(claim, now=now)
+    _retry_emails(now=now)
+    return delivered
 
 
-def _deliver_to(recipient_id: int, *, now: datetime) -> int:
+@transaction.atomic
+def _deliver_to(recipient_id: int, *, now: datetime) -> tuple[uuid.UUID, int]:
     claim = uuid.uuid4()
-    # Claimed with a conditional update, so two workers never send the same notification.
+    # Claimed with a conditional update, so two workers never deliver the same notification.
     SlaNotification.objects.filter(
         recipient_id=recipient_id, sent_at__isnull=True, deliver_after__lte=now
     ).update(sent_at=now, claim=claim)
-    rows = list(
+    rows = _claimed(claim)
+    if rows:
+        _show_in_workspace(rows[0].recipient, rows)
+        size = len(rows) if len(rows) >= DIGEST_FROM else 1
+        SlaNotification.objects.filter(claim=claim).update(digest_size=size)
+    return claim, len(rows)
+
+
+def _claimed(claim: uuid.UUID) -> list[SlaNotification]:
+    return list(
         SlaNotification.objects.filter(claim=claim)
         .select_related("recipient", "ticket")
         .order_by("created_at", "id")
     )
+
+
+def _show_in_workspace(recipient: User, rows: Sequence[SlaNotification]) -> None:
+    if len(rows) >= DIGEST_FROM:
+        tickets = {row.ticket_id for row in rows}
+        accounts_services.notify(
+            recipient,
+            kind=AccountKind.SLA_DIGEST,
+            title=_digest_subject(rows),
+            excerpt="; ".join(_short(row) for row in rows),
+            url=_ticket_url(rows[0].ticket) if len(tickets) == 1 else _due_first_url(),
+        )
+        return
+    for row in rows:
+        accounts_services.notify(
+            recipient,
+            kind=_WORKSPACE_KIND[NotificationKind(row.kind)],
+            title=_subject(row),
+            excerpt=row.message,
+            url=_ticket_url(row.ticket),
+        )
+
+
+def _email(claim: uuid.UUID, *, now: datetime) -> None:
+    """Email the claimed notifications: one digest, or one email each. A failed send
+    releases the claim, and the next delivery run tries again."""
+    rows = _claimed(claim)
     if not rows:
-        return 0
+        return
     recipient = rows[0].recipient
     try:
         if len(rows) >= DIGEST_FROM:
-            _send(recipient, f"{len(rows)} SLA alerts on your tickets", _digest_body(rows))
-            SlaNotification.objects.filter(claim=claim).update(digest_size=len(rows))
+            _send(recipient, _digest_subject(rows), _digest_body(rows))
         else:
             for row in rows:
                 _send(recipient, _subject(row), _line(row))
-            SlaNotification.objects.filter(claim=claim).update(digest_size=1)
     except (smtplib.SMTPException, OSError):
-        logger.warning("sla.notification.send_failed", extra={"recipient_id": recipient_id})
-        SlaNotification.objects.filter(claim=claim).update(sent_at=None, claim=None)
-        return 0
-    return len(rows)
+        logger.warning("sla.notification.send_failed", extra={"recipient_id": recipient.pk})
+        SlaNotification.objects.filter(claim=claim).update(claim=None)
+        return
+    SlaNotification.objects.filter(claim=claim).update(emailed_at=now)
+
+
+def _retry_emails(*, now: datetime) -> None:
+    unsent = SlaNotification.objects.filter(
+        sent_at__isnull=False, emailed_at__isnull=True, claim__isnull=True
+    )
+    for recipient_id in list(
+        unsent.order_by("recipient_id")
+        .values_list("recipient_id", flat=True)
+        .distinct()[:DELIVERY_BATCH]
+    ):
+        claim = uuid.uuid4()
+        if unsent.filter(recipient_id=recipient_id).update(claim=claim):
+            _email(claim, now=now)
 
 
 def _send(recipient: User, subject: str, body: str) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+
+
+def _ticket_url(ticket: Ticket) -> str:
+    return reverse("tickets:ticket", args=[ticket.number])
+
+
+def _due_first_url() -> str:
+    """The inbox, the ticket whose SLA is due first at the top."""
+    return f"{reverse('tickets:view', kwargs={'key': 'filter'})}?sort=due"
 
 
 def _subject(row: SlaNotification) -> str:
@@ -160,8 +238,21 @@ def _subject(row: SlaNotification) -> str:
     return f"SLA {row.percent}%: {label} on #{ticket.number} {ticket.subject}"
 
 
+def _short(row: SlaNotification) -> str:
+    if row.kind == NotificationKind.AUTOMATION:
+        return f"#{row.ticket.number} {row.message.splitlines()[0]}"
+    label = TargetKind(row.target).label.lower()
+    if row.kind == NotificationKind.BREACH:
+        return f"#{row.ticket.number} {label} breached"
+    return f"#{row.ticket.number} {label} at {row.percent}%"
+
+
 def _line(row: SlaNotification) -> str:
-    return f"{_subject(row)}\n{row.message}\n{settings.SITE_URL}/tickets/{row.ticket.number}/\n"
+    return f"{_subject(row)}\n{row.message}\n{settings.SITE_URL}{_ticket_url(row.ticket)}\n"
+
+
+def _digest_subject(rows: Sequence[SlaNotification]) -> str:
+    return f"{len(rows)} SLA alerts on your tickets"
 
 
 def _digest_body(rows: Sequence[SlaNotification]) -> str:

@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from frontline.accounts.queries import notifications_for
 from frontline.core import worker
 from frontline.core.actors import Actor
 from frontline.core.testing import factories
@@ -125,6 +126,7 @@ def test_notifications_go_out_from_the_worker_as_one_digest(support_hours, agent
     assert swept["breached"] == 3
     assert [m.subject for m in mail.outbox] == ["3 SLA alerts on your tickets"]
     assert mail.outbox[0].to == [agent.email]
+    assert [n.title for n in notifications_for(agent)] == ["3 SLA alerts on your tickets"]
 
 
 def test_the_sweep_and_the_delivery_are_periodic_jobs_every_minute():
