@@ -7,6 +7,7 @@ from channels.auth import AuthMiddlewareStack
 from channels.layers import channel_layers, get_channel_layer
 from channels.routing import URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
+from django.db import transaction
 from django.test import Client
 
 from frontline.asgi import application
@@ -203,3 +204,31 @@ def test_live_updates_travel_through_redis(agent, team, redis_url, settings):
         run(scenario)
     finally:
         channel_layers.backends.clear()
+
+
+def test_a_bulk_change_reaches_the_inbox_once_per_ticket_after_commit(agent, team):
+    tickets = [factories.make_ticket(team=team) for _ in range(3)]
+    inbox = socket("/ws/workspace/", agent)
+    actor = Actor.for_user(agent)
+
+    def change_all_then_fail_one_more():
+        with transaction.atomic():
+            for ticket in tickets:
+                services.change_priority(ticket, priority=Priority.HIGH, actor=actor)
+        try:
+            with transaction.atomic():
+                services.change_priority(tickets[0], priority=Priority.LOW, actor=actor)
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+
+    async def scenario():
+        assert (await inbox.connect())[0]
+        await sync_to_async(change_all_then_fail_one_more)()
+        notices = [await inbox.receive_json_from(timeout=2) for _ in tickets]
+        assert sorted(n["ticket_id"] for n in notices) == sorted(t.pk for t in tickets)
+        # The rolled-back change never happened, so nobody hears of it.
+        assert await inbox.receive_nothing(timeout=0.3)
+        await inbox.disconnect()
+
+    run(scenario)
