@@ -40,12 +40,12 @@ def a_working_inbox(team, customer, agent, teammate):
     return first
 
 
-def sign_in_agent(page, email):
+def sign_in_agent(page, email, landing=r"/inbox/mine/$"):
     page.goto("/accounts/sign-in/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/inbox/mine/$"))
+    page.wait_for_url(re.compile(landing))
 
 
 def sign_in_customer(page, email):
@@ -144,3 +144,94 @@ def test_agents_see_each_other_on_a_ticket(shared_ticket, agent, teammate, new_p
     tom.get_by_text("Alice Agent is viewing").wait_for()
     tom.get_by_label(re.compile("Reply to")).press_sequentially("Hi", delay=50)
     alice.get_by_text("Tom Teammate is typing…").wait_for()
+
+
+@pytest.fixture
+def three_of_mine(team, agent):
+    tickets = [factories.make_ticket(team=team, subject=f"Keyboard ticket {n}") for n in range(3)]
+    for ticket in tickets:
+        services.assign_ticket(ticket, assignee=agent, actor=Actor.for_user(agent))
+    return list(reversed(tickets))  # as the inbox lists them: latest update first
+
+
+def test_the_keyboard_moves_through_the_inbox_opens_and_replies(three_of_mine, agent, new_page):
+    first, second, third = three_of_mine
+    desk = new_page()
+    sign_in_agent(desk, agent.email)
+    cursor = desk.locator("[data-ticket-row].is-cursor a.subject")
+
+    desk.keyboard.press("j")
+    desk.keyboard.press("j")
+    assert cursor.inner_text() == second.subject
+    desk.keyboard.press("k")
+    assert cursor.inner_text() == first.subject
+    desk.keyboard.press("Enter")
+    desk.wait_for_url(re.compile(rf"/tickets/{first.number}/\?view=mine$"))
+    desk.keyboard.press("j")
+    desk.wait_for_url(re.compile(rf"/tickets/{second.number}/\?view=mine$"))
+    desk.keyboard.press("u")
+    desk.wait_for_url(re.compile(r"/inbox/mine/$"))
+
+    for _ in range(3):
+        desk.keyboard.press("j")
+    desk.keyboard.press("r")
+    desk.wait_for_url(re.compile(rf"/tickets/{third.number}/\?view=mine#reply$"))
+    assert desk.evaluate("document.activeElement.id") == "reply-body"
+    desk.keyboard.type("Typed without touching the mouse.")
+    desk.keyboard.press("Escape")
+    desk.keyboard.press("n")
+    assert desk.evaluate("document.activeElement.id") == "note-body"
+    assert desk.errors == []
+
+
+@pytest.fixture
+def long_subject(team, agent, customer):
+    ticket = factories.make_ticket(
+        team=team,
+        customer=customer,
+        subject="A rather long subject line that would push a narrow screen sideways",
+    )
+    return services.assign_ticket(ticket, assignee=agent, actor=Actor.for_user(agent))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_pages_fit_the_screen_at_desktop_and_phone_widths(
+    width, long_subject, agent, customer, new_page
+):
+    """Nothing runs off the side: the inbox, a ticket and the portal read without scrolling
+    sideways (the ticket table drops columns and the side panel moves under the thread)."""
+    ticket = long_subject
+    desk, portal = new_page(width=width), new_page(width=width)
+    sign_in_agent(desk, agent.email)
+    sign_in_customer(portal, customer.user.email)
+    overflow = "document.documentElement.scrollWidth - window.innerWidth"
+
+    assert desk.evaluate(overflow) <= 0
+    desk.goto(f"/tickets/{ticket.number}/")
+    desk.get_by_label(f"Reply to {customer.name}").wait_for()
+    assert desk.evaluate(overflow) <= 0
+    portal.goto(f"/portal/tickets/{ticket.number}/")
+    portal.get_by_label("Your reply").wait_for()
+    assert portal.evaluate(overflow) <= 0
+
+
+@pytest.fixture
+def ownerless(db):
+    return factories.make_ticket(subject="Nobody owns me yet")
+
+
+def test_a_supervisor_drags_a_ticket_onto_an_agent(ownerless, supervisor, agent, team, new_page):
+    ticket = ownerless
+    board = new_page()
+    sign_in_agent(board, supervisor.email, landing=r"/inbox/\w+/$")
+    board.goto("/supervisor/")
+    board.locator("[data-live-indicator][data-state=on]").wait_for()
+    card = board.locator(f"[data-drag-ticket='{ticket.pk}']")
+
+    card.drag_to(board.locator(f"[data-drop-agent='{agent.pk}']").first)
+
+    board.get_by_text(f"#{ticket.number} assigned to {agent}").wait_for()
+    card.wait_for(state="detached")
+    ticket.refresh_from_db()
+    assert (ticket.assignee, ticket.team) == (agent, team)
+    assert board.errors == []

@@ -328,6 +328,24 @@ def test_previous_and_next_follow_the_view(agent, team):
     assert response.context["next_number"] == older.number
 
 
+def test_previous_and_next_follow_an_unsaved_filter_view(agent, team):
+    low = factories.make_ticket(team=team, subject="Low one", priority=Priority.LOW)
+    factories.make_ticket(team=team, subject="Normal one", priority=Priority.NORMAL)
+    urgent = factories.make_ticket(team=team, subject="Urgent one", priority=Priority.URGENT)
+    client = signed_in(agent)
+
+    inbox = client.get("/inbox/filter/", {"priority": ["low", "urgent"], "sort": "priority"})
+    link = re.search(rf'href="(/tickets/{urgent.number}/\?[^"]+)"', inbox.content.decode())
+    assert link is not None
+    page = client.get(link.group(1).replace("&amp;", "&"))
+
+    assert page.context["previous_number"] is None
+    assert page.context["next_number"] == low.number
+    html = page.content.decode()
+    assert f'href="/tickets/{low.number}/?view=filter&amp;priority=low&amp;priority=urgent' in html
+    assert 'href="/inbox/filter/?priority=low&amp;priority=urgent&amp;sort=priority"' in html
+
+
 def test_the_customer_360_panel_shows_the_customer_and_their_other_tickets(agent, team):
     organisation = factories.make_organisation(name="Bistro Group", account_manager=agent)
     person = factories.make_customer(

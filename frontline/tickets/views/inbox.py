@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -55,6 +55,7 @@ def inbox_view(request: HttpRequest, key: str) -> HttpResponse:
     query = request.GET.copy()
     query.pop("cursor", None)
     context["list_url"] = f"{request.path}?{query.urlencode()}" if query else request.path
+    context["row_query"] = view_query(view.key, query)
     if is_htmx(request) and request.GET.get("cursor"):
         return render(request, "tickets/_ticket_rows.html", context)
     context |= {
@@ -71,6 +72,22 @@ def inbox_view(request: HttpRequest, key: str) -> HttpResponse:
     if view.key != inbox.FILTER_VIEW:
         services.remember_last_view(key=view.key, actor=actor)
     return render(request, "tickets/inbox.html", context)
+
+
+def view_query(key: str, params: QueryDict) -> str:
+    """What a ticket link carries so the ticket page knows the view it came from (for
+    previous/next): the view's key, and for the unsaved filter view its filters too."""
+    query = filter_params(params) if key == inbox.FILTER_VIEW else QueryDict(mutable=True)
+    return f"view={key}&{query.urlencode()}" if query else f"view={key}"
+
+
+def filter_params(params: QueryDict) -> QueryDict:
+    """Only the filter form's own parameters (no cursor, no view)."""
+    query = QueryDict(mutable=True)
+    for name in InboxFilterForm.base_fields:
+        if name in params:
+            query.setlist(name, params.getlist(name))
+    return query
 
 
 def _chosen_view(

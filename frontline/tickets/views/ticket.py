@@ -23,6 +23,7 @@ from frontline.tickets import inbox, services
 from frontline.tickets.customer360 import customer_360
 from frontline.tickets.forms import (
     CollaboratorForm,
+    InboxFilterForm,
     MergeForm,
     NoteForm,
     ParentForm,
@@ -39,6 +40,7 @@ from frontline.tickets.queries import (
 )
 from frontline.tickets.timeline import last_message_id, timeline_for
 from frontline.tickets.views.common import Choices, active_categories, workspace_choices
+from frontline.tickets.views.inbox import filter_params, view_query
 
 # Service field names that differ from the form's.
 FIELD_NAMES = {
@@ -135,13 +137,33 @@ def _properties_form(
 
 
 def _navigation(request: HttpRequest, actor: Actor, ticket: Ticket) -> dict[str, Any]:
-    """Previous and next ticket in the inbox view the agent came from (``?view=``)."""
+    """Previous and next ticket in the inbox view the agent came from (``?view=``, and for
+    the unsaved filter view its filters)."""
     key = request.GET.get("view", "")
-    view = inbox.find_view(inbox.views_for(actor), key) if key else None
+    view = _came_from(request, actor, key) if key else None
     if view is None:
         return {"view": None, "previous_number": None, "next_number": None}
     previous, following = inbox.neighbours(inbox.scope_for(actor), view, ticket)
-    return {"view": view, "previous_number": previous, "next_number": following}
+    back = reverse("tickets:view", args=[view.key])
+    if view.key == inbox.FILTER_VIEW:
+        back += "?" + filter_params(request.GET).urlencode()
+    return {
+        "view": view,
+        "view_query": view_query(view.key, request.GET),
+        "back_url": back,
+        "previous_number": previous,
+        "next_number": following,
+    }
+
+
+def _came_from(request: HttpRequest, actor: Actor, key: str) -> inbox.InboxView | None:
+    if key != inbox.FILTER_VIEW:
+        return inbox.find_view(inbox.views_for(actor), key)
+    choices = workspace_choices()
+    form = InboxFilterForm(request.GET, teams=choices.teams, agents=choices.agents)
+    if not form.is_valid():
+        return None
+    return inbox.filter_view(form.filters(), form.sort_order())
 
 
 @require_POST

@@ -234,6 +234,8 @@
   }
 
   const ticketMain = $("[data-ticket-socket]");
+  // "r" on a row of the inbox opens the ticket with the reply composer ready.
+  if (ticketMain && location.hash === "#reply" && $("[data-composer]")) switchComposer("reply", true);
   if (ticketMain) {
     const isPortal = ticketMain.hasAttribute("data-portal");
     const conn = socket(ticketMain.dataset.ticketSocket, {
@@ -438,6 +440,7 @@
       if (key === "j") { moveCursor(1); e.preventDefault(); }
       else if (key === "k") { moveCursor(-1); e.preventDefault(); }
       else if ((key === "Enter" || key === "o") && cursorRow()) { location.href = cursorRow().dataset.href; }
+      else if (key === "r" && cursorRow()) { location.href = cursorRow().dataset.href + "#reply"; }
       else if (key === "x" && cursorRow()) {
         const box = $("[data-row-check]", cursorRow());
         box.checked = !box.checked;
