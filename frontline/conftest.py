@@ -172,3 +172,14 @@ def redis_url() -> str:
     url = os.environ.get("FRONTLINE_TEST_REDIS", "redis://127.0.0.1:6379/15")
     require_service("Redis", _redis_reachable(url), f"no server at {url}")
     return url
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def job_queue(request: pytest.FixtureRequest, tmp_path: Any) -> Any:
+    """A real queue for the tests of jobs, once on a SQLite file and once on Redis (required
+    in CI): hand it to ``frontline.core.testing.worker.running_worker``."""
+    from frontline.core.testing.worker import redis_queue, sqlite_queue
+
+    if request.param == "redis":
+        return redis_queue(request.getfixturevalue("redis_url"))
+    return sqlite_queue(tmp_path)

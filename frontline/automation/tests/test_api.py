@@ -8,7 +8,7 @@ from frontline.automation import tasks
 from frontline.automation.tests.test_time_rules import berlin
 from frontline.core.actors import Actor
 from frontline.core.testing import factories
-from frontline.core.testing.worker import running_worker, sqlite_queue
+from frontline.core.testing.worker import running_worker
 from frontline.tickets import services as ticket_services
 from frontline.tickets.models import Status, Ticket
 
@@ -95,7 +95,7 @@ def test_staff_read_rules(api_as, analyst, rule, method, path, body):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_runs_the_rules(agent, team, tmp_path):
+def test_the_worker_runs_the_rules(agent, team, job_queue):
     factories.make_time_rule(statuses=("solved",), amount=4, actions=CLOSE)
     with time_machine.travel(berlin(2025, 3, 4, 10), tick=False):
         ticket = factories.make_ticket(team=team)
@@ -103,7 +103,7 @@ def test_the_worker_runs_the_rules(agent, team, tmp_path):
 
     with (
         time_machine.travel(berlin(2025, 3, 8, 10, 5), tick=False),
-        running_worker(sqlite_queue(tmp_path), consumers=2) as _,
+        running_worker(job_queue, consumers=2),
     ):
         outcomes = [tasks.run_time_rules_now() for _ in range(3)]
         fired = [outcome.get(blocking=True, timeout=30)["fired"] for outcome in outcomes]
