@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from frontline.core.actors import Actor
 from frontline.core.testing import factories
 from frontline.tickets import services
-from frontline.tickets.models import InboxSort, Priority, SavedView, Status
+from frontline.tickets.models import Channel, InboxSort, Priority, SavedView, Status
 
 
 def signed_in(user):
@@ -134,6 +134,44 @@ def test_a_filter_by_tag_customer_and_organisation(agent, team):
     assert len(by_tag) == 2
     assert [t.pk for t in by_customer.context["page"].items] == [tagged.pk]
     assert [t.pk for t in by_organisation.context["page"].items] == [tagged.pk]
+
+
+def test_a_filter_by_status_channel_team_and_assignee(agent, teammate, team, supervisor):
+    other_team = factories.make_team(name="Chat team")
+    by_chat = factories.make_ticket(team=team, subject="From chat", channel=Channel.CHAT)
+    pending = factories.make_ticket(team=team, subject="Waiting")
+    assign(pending, agent)
+    services.change_status(pending, status=Status.PENDING, actor=Actor.for_user(agent))
+    toms = factories.make_ticket(team=team, subject="Tom's")
+    assign(toms, teammate)
+    elsewhere = factories.make_ticket(team=other_team, subject="Elsewhere")
+    client = signed_in(supervisor)
+
+    def subjects(**params):
+        return [t.subject for t in client.get("/inbox/filter/", params).context["page"].items]
+
+    assert subjects(channel="chat") == [by_chat.subject]
+    assert subjects(status="pending") == [pending.subject]
+    assert subjects(team=str(other_team.pk)) == [elsewhere.subject]
+    assert subjects(assignee=str(teammate.pk)) == [toms.subject]
+    assert set(subjects(assignee="none")) == {by_chat.subject, elsewhere.subject}
+    assert set(subjects(team=str(team.pk), status=["new", "open"])) == {
+        by_chat.subject,
+        toms.subject,
+    }
+
+
+def test_a_filter_view_sorts_by_creation_or_last_update(agent, team):
+    first, second, third = (factories.make_ticket(team=team, subject=f"T{n}") for n in range(3))
+    services.change_priority(first, priority=Priority.HIGH, actor=Actor.for_user(agent))
+    client = signed_in(agent)
+
+    def order(sort):
+        page = client.get("/inbox/filter/", {"sort": sort}).context["page"]
+        return [t.subject for t in page.items]
+
+    assert order("created") == [third.subject, second.subject, first.subject]
+    assert order("updated") == [first.subject, third.subject, second.subject]
 
 
 def test_filters_are_saved_as_a_view_and_deleted(agent, teammate, team):

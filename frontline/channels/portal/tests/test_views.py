@@ -51,6 +51,10 @@ def test_anonymous_visitors_are_sent_to_the_portal_sign_in(ticket, customer):
     pages = ["/portal/", "/portal/tickets/new/", "/portal/account/"]
     for path in [*pages, *portal_paths(ticket, attachment.pk)]:
         assert Client().get(path)["Location"].startswith("/portal/sign-in/?next=")
+    for path in [*portal_posts(ticket), "/portal/tickets/new/", "/portal/account/"]:
+        response = Client().post(path, {"body": "x", "action": "solve", "subject": "x"})
+        assert response["Location"].startswith("/portal/sign-in/?next=")
+    assert ticket.messages.count() == 2
 
 
 def test_staff_are_refused_the_portal(ticket, customer, agent):
