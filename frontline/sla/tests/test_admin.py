@@ -36,6 +36,18 @@ def test_the_admin_pages_open(admin_client, name):
     assert admin_client.get(reverse(name)).status_code == 200
 
 
+@pytest.mark.parametrize("name", PAGES)
+def test_agents_and_analysts_are_sent_to_the_admin_login(agent, analyst, name):
+    refused = []
+    for person in (agent, analyst):
+        client = Client()
+        client.force_login(person)
+        refused.append(client.get(reverse(name)))
+
+    assert [r.status_code for r in refused] == [302, 302]
+    assert all(r["Location"].startswith(reverse("admin:login")) for r in refused)
+
+
 def test_a_calendar_with_overlapping_hours_is_refused(admin_client):
     response = admin_client.post(
         reverse("admin:sla_calendar_add"),
