@@ -97,8 +97,9 @@ def messages_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[Message]:
         Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
     )
     if not actor.is_agent:
-        messages = messages.filter(kind=MessageKind.REPLY)
-    return messages.order_by("created_at", "id")
+        return messages.filter(kind=MessageKind.REPLY).order_by("created_at", "id")
+    # Staff see how each reply's email fared (the email channel's OutboundMessage).
+    return messages.select_related("email").order_by("created_at", "id")
 
 
 def get_attachment_for(actor: Actor, attachment_id: int) -> Attachment:

@@ -186,6 +186,30 @@ def test_a_tag_can_bring_another_policy_into_force(policy, support_hours, agent,
     assert targets(ticket)["first_response"].due_at == berlin(2025, 3, 4, 10, 15)
 
 
+def test_a_category_or_team_change_brings_a_policy_into_force(policy, other_team, agent, team):
+    billing = factories.make_category(name="Billing")
+    factories.make_sla_policy(
+        name="Billing desk",
+        goals=(("first_response", "urgent", 30),),
+        category_ids=[billing.pk],
+        team_ids=[other_team.pk],
+    )
+    with time_machine.travel(berlin(2025, 3, 4, 10), tick=False) as clock:
+        ticket = factories.make_ticket(team=team, priority=Priority.URGENT)
+        clock.move_to(berlin(2025, 3, 4, 10, 5))
+        services.set_category(ticket, category=billing, actor=Actor.for_user(agent))
+        only_category = TicketSla.objects.get(ticket=ticket).policy
+        clock.move_to(berlin(2025, 3, 4, 10, 10))
+        services.change_team(ticket, team=other_team, actor=Actor.system())
+
+    summary = TicketSla.objects.get(ticket=ticket)
+    assert only_category is not None
+    assert only_category.name == "Support"
+    assert summary.policy is not None
+    assert summary.policy.name == "Billing desk"
+    assert targets(ticket)["first_response"].due_at == berlin(2025, 3, 4, 10, 30)
+
+
 def test_the_first_matching_policy_applies_and_no_sla_is_a_valid_outcome(support_hours, team):
     goal = (("first_response", "normal", 60), ("first_response", "low", 60))
     enterprise = factories.make_organisation(tier=Tier.ENTERPRISE)
