@@ -16,8 +16,8 @@ from frontline.core.actors import Actor
 from frontline.core.api_support import ObjectId, responses, staff_actor
 from frontline.core.errors import NotFound, ValidationFailed
 from frontline.sla import services
-from frontline.sla.business_time import NeverOpens, add_business_time
-from frontline.sla.explain import closed_stretches, format_duration, format_instant
+from frontline.sla.business_time import NeverOpens
+from frontline.sla.explain import preview_due
 from frontline.sla.models import Calendar, PolicyTarget, SlaPolicy, SlaTarget, TicketSla
 from frontline.sla.schedules import compile_calendar
 from frontline.sla.schemas import (
@@ -119,19 +119,10 @@ def preview_calendar(
     if params.start.tzinfo is None:
         raise ValidationFailed("The start needs a UTC offset.", field="start")
     calendar = compile_calendar(_calendar(calendar_id))
-    duration = timedelta(minutes=params.minutes)
     try:
-        due = add_business_time(params.start, duration, calendar)
+        due, explanation = preview_due(calendar, params.start, timedelta(minutes=params.minutes))
     except (NeverOpens, OverflowError):
         raise ValidationFailed("The calendar does not open in time.", field="minutes") from None
-    explanation = (
-        f"due {format_instant(due, calendar.tz)}: {format_duration(duration)} business time "
-        f"from {format_instant(params.start, calendar.tz)}, calendar {calendar.name} "
-        f"({calendar.tz.key})"
-    )
-    if due > params.start:
-        closed = closed_stretches(calendar, params.start, due)
-        explanation = f"{explanation}, {closed}" if closed else explanation
     return PreviewOut(start=params.start, due_at=due, explanation=explanation)
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from frontline.sla.business_time import BusinessCalendar
+from frontline.sla.business_time import BusinessCalendar, add_business_time
 from frontline.sla.clock import STOPPED_STATUSES, Clock
 from frontline.sla.models import SlaState
 
@@ -96,6 +96,21 @@ def _paused(clock: Clock, kind: str, zone: ZoneInfo) -> str:
         f"paused while {status}{since}: {format_duration(left)} of "
         f"{format_duration(clock.goal.duration)} {kind} left"
     )
+
+
+def preview_due(
+    calendar: BusinessCalendar, start: datetime, duration: timedelta
+) -> tuple[datetime, str]:
+    """When a goal of ``duration`` started at ``start`` would be due, and why. Raises
+    ``NeverOpens`` (or ``OverflowError``) when the calendar does not open in time."""
+    due = add_business_time(start, duration, calendar)
+    explanation = (
+        f"due {format_instant(due, calendar.tz)}: {format_duration(duration)} business time "
+        f"from {format_instant(start, calendar.tz)}, calendar {calendar.name} "
+        f"({calendar.tz.key})"
+    )
+    closed = closed_stretches(calendar, start, due) if due > start else ""
+    return due, f"{explanation}, {closed}" if closed else explanation
 
 
 def closed_stretches(calendar: BusinessCalendar, start: datetime, end: datetime) -> str:
