@@ -14,5 +14,6 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("frontline.accounts.urls")),
     path("portal/", include("frontline.channels.portal.urls")),
+    path("", include("frontline.channels.email.urls")),
     path("", include("frontline.tickets.urls")),
 ]

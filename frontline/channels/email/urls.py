@@ -1,0 +1,9 @@
+from django.urls import path
+
+from frontline.channels.email import views
+
+app_name = "email"
+
+urlpatterns = [
+    path("tickets/<int:number>/email/<int:delivery_id>/retry/", views.retry, name="retry"),
+]
