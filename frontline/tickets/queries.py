@@ -1,5 +1,6 @@
 """Reads of tickets, always scoped to the actor asking."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db.models import DateTimeField, F, Prefetch, Q, QuerySet, Value
@@ -9,7 +10,7 @@ from frontline.accounts.models import User
 from frontline.accounts.permissions import can_write_tickets, is_staff_member, sees_all_tickets
 from frontline.core.actors import Actor, ActorKind
 from frontline.core.errors import NotFound, PermissionDenied
-from frontline.customers.models import Organisation
+from frontline.customers.models import Identity, IdentityKind, Organisation
 from frontline.tickets.models import (
     UNSOLVED_STATUSES,
     Attachment,
@@ -112,6 +113,34 @@ def get_attachment_for(actor: Actor, attachment_id: int) -> Attachment:
         raise NotFound("No such attachment.")
     get_ticket_for(actor, attachment.message.ticket_id)
     return attachment
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """Who a public reply reaches by email: the requester, and the people copied on it."""
+
+    to: str
+    cc: list[str]
+
+
+def reply_recipients(ticket: Ticket) -> Recipients:
+    """The addresses the email channel sends a reply to (one query): the requester's primary
+    address (else their first), and the copied customers' primary, unbounced addresses."""
+    copied = Ticket.customer_collaborators.through.objects.filter(ticket_id=ticket.pk).values(
+        "customer_id"
+    )
+    rows = (
+        Identity.objects.filter(kind=IdentityKind.EMAIL)
+        .filter(
+            Q(customer_id=ticket.customer_id)
+            | Q(customer_id__in=copied, is_primary=True, is_flagged=False)
+        )
+        .order_by("-is_primary", "id")
+        .values_list("customer_id", "value")
+    )
+    own = [value for customer_id, value in rows if customer_id == ticket.customer_id]
+    cc = sorted(value for customer_id, value in rows if customer_id != ticket.customer_id)
+    return Recipients(to=own[0] if own else "", cc=cc[:50])
 
 
 def events_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[TicketEvent]:

@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from frontline.accounts.models import Notification
 from frontline.core.actors import Actor
 from frontline.core.testing import factories
+from frontline.customers.services import create_customer
 from frontline.tickets import services
-from frontline.tickets.models import MessageKind, Priority, Status, Ticket
+from frontline.tickets.models import Channel, MessageKind, Priority, Status, Ticket
 
 
 def signed_in(user):
@@ -144,6 +145,36 @@ def _upload(name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="text/plain")
+
+
+def test_the_reply_composer_says_who_gets_the_reply(ticket, agent, customer):
+    copied = factories.make_customer(name="Cody Copied", email="cody@example.test")
+    services.add_customer_collaborators(ticket, customers=[copied], actor=Actor.for_user(agent))
+    bare = services.open_ticket(
+        customer=create_customer(name="Chatty"),
+        subject="Chat only",
+        body="Hi",
+        channel=Channel.CHAT,
+        actor=Actor.system(),
+        team=ticket.team,
+    )
+    client = signed_in(agent)
+
+    html = client.get(page_of(ticket)).content.decode()
+    after_note = client.post(
+        f"{page_of(ticket)}note/", {"body": "Noted"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    chat = client.get(page_of(bare)).content.decode()
+
+    expected = (
+        "Goes to <strong>Carla Customer</strong> &lt;carla@example.test&gt;, "
+        "copied to cody@example.test by email"
+    )
+    assert expected in html
+    assert expected in after_note
+    assert "has no email address on record: the reply shows on their portal and in the chat" in (
+        chat
+    )
 
 
 def test_an_empty_reply_is_a_form_error(ticket, agent):
@@ -374,10 +405,10 @@ def page_queries(client, path):
 
 
 def test_the_ticket_page_makes_the_same_queries_for_a_short_or_long_ticket(agent, team, customer):
-    """Pinned: the same 27 queries for 2 or 60 messages, events and attachments: the ticket
+    """Pinned: the same 28 queries for 2 or 60 messages, events and attachments: the ticket
     and the actor's scope (4), messages, attachments, events, panel choices and people (6),
-    the SLA panel (1), customer 360 (4), previous/next in the view (6), and the page frame
-    (4)."""
+    the SLA panel (1), customer 360 (4), the reply's recipients (1), previous/next in the
+    view (6), and the page frame (4)."""
     ticket = factories.make_ticket(team=team, customer=customer)
     actor = Actor.for_user(agent)
     services.assign_ticket(ticket, assignee=agent, actor=actor)
@@ -392,7 +423,7 @@ def test_the_ticket_page_makes_the_same_queries_for_a_short_or_long_ticket(agent
         services.set_tags(ticket, tags=[f"t{n}"], actor=actor)
     long = page_queries(client, path)
 
-    assert short == long == 27
+    assert short == long == 28
 
 
 def test_every_ticket_form_needs_a_csrf_token(ticket, agent):

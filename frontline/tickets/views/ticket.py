@@ -37,6 +37,7 @@ from frontline.tickets.queries import (
     get_attachment_for,
     get_ticket_by_number_for,
     messages_visible_to,
+    reply_recipients,
 )
 from frontline.tickets.timeline import last_message_id, timeline_for
 from frontline.tickets.views.common import Choices, active_categories, workspace_choices
@@ -80,6 +81,7 @@ def _page_context(
         **_timeline_context(actor, ticket),
         **_panel_context(ticket, **forms),
         "c360": customer_360(actor, ticket),
+        "recipients": reply_recipients(ticket),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "note_form": forms.get("note_form") or NoteForm(),
         **_navigation(request, actor, ticket),
@@ -235,6 +237,7 @@ def _composer(
         context = {
             "ticket": ticket,
             "mode": mode,
+            "recipients": reply_recipients(ticket),
             "reply_form": forms.get("reply_form") or ReplyForm(),
             "note_form": forms.get("note_form") or NoteForm(),
         }
@@ -256,6 +259,7 @@ def _after_write(
         **timeline,
         **_panel_context(ticket),
         "mode": mode,
+        "recipients": reply_recipients(ticket),
         "reply_form": reply_form,
         "note_form": NoteForm(),
     }
