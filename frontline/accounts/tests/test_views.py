@@ -1,7 +1,9 @@
 import re
 
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from frontline.accounts.models import Notification, NotificationKind
 from frontline.accounts.services import notify
@@ -149,3 +151,22 @@ def test_a_notification_never_redirects_off_site(agent, teammate):
 
 def test_nobody_is_notified_of_their_own_doing(agent):
     assert notify(agent, kind=NotificationKind.MENTION, title="x", url="/", actor=agent) is None
+
+
+def notification_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/accounts/notifications/")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_notification_list_makes_the_same_queries_for_few_or_many(agent, teammate):
+    """Pinned at 4: session, user, the notifications with their actors, the unread badge."""
+    client = signed_in(agent)
+    notify(agent, kind=NotificationKind.MENTION, title="First", url="/inbox/", actor=teammate)
+    few = notification_queries(client)
+    for n in range(20):
+        other = teammate if n % 2 else factories.make_agent(name=f"Colleague {n}")
+        notify(agent, kind=NotificationKind.MENTION, title=f"N{n}", url="/inbox/", actor=other)
+
+    assert notification_queries(client) == few == 4

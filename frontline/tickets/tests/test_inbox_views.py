@@ -315,3 +315,14 @@ def test_every_inbox_form_needs_a_csrf_token(agent, team):
 
     assert client.post("/inbox/bulk/", {"ticket": [ticket.pk], "status": "open"}).status_code == 403
     assert client.post("/inbox/views/", {"name": "x"}).status_code == 403
+
+
+def test_user_content_in_the_list_is_escaped(agent, team):
+    person = factories.make_customer(name="<b>Eve</b>")
+    factories.make_ticket(team=team, customer=person, subject="<script>alert(1)</script>")
+
+    html = signed_in(agent).get("/inbox/unassigned/").content.decode()
+
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in html

@@ -1,3 +1,4 @@
+import re
 import zoneinfo
 
 import pytest
@@ -257,3 +258,28 @@ def test_the_ticket_page_makes_the_same_queries_for_a_short_or_long_thread(ticke
         first_attachment(ticket, customer)
 
     assert portal_queries(client, path) == few == 7
+
+
+def test_user_content_on_the_portal_is_escaped_and_html_is_sandboxed(customer, team, agent):
+    ticket = factories.make_ticket(
+        customer=customer, team=team, subject="<script>alert(1)</script>"
+    )
+    services.reply_to_ticket(
+        ticket,
+        body="<img src=x onerror=alert(2)>",
+        html='<p onclick="alert(3)">Hi<script>alert(4)</script></p>',
+        actor=Actor.for_user(agent),
+    )
+    client = signed_in(customer.user)
+
+    listing = client.get("/portal/").content.decode()
+    page = client.get(f"/portal/tickets/{ticket.number}/").content.decode()
+
+    for html in (listing, page):
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    frame = re.search(r"<iframe[^>]*>", page)
+    assert frame is not None
+    assert "allow-scripts" not in frame.group(0)
+    assert "onclick" not in frame.group(0)
+    assert "alert(4)" not in frame.group(0)
