@@ -38,6 +38,7 @@ from frontline.channels.email.headers import (
 
 MAX_DEPTH = 40
 MAX_REFERENCES = 100
+PARSED_HEADERS_KEPT = 4096
 _NEWLINES = re.compile(r"\r\n?")
 _GUARD_HEADERS = (
     "auto-submitted",
@@ -54,6 +55,28 @@ _GUARD_HEADERS = (
     "delivered-to",
     "content-type",
 )
+
+
+class _RememberingPolicy(email.policy.EmailPolicy):
+    """``email.policy.default`` that parses each header value once. Header objects are
+    immutable, and reading a message fetches the same values many times (a part's
+    Content-Type for its type, charset and file name) and across messages (the usual
+    Content-Type and Content-Transfer-Encoding values): parsing them was most of the cost
+    of reading a message."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        key = (name, value)
+        found = _parsed_headers.get(key)
+        if found is None:
+            found = super().header_fetch_parse(name, value)
+            if len(_parsed_headers) >= PARSED_HEADERS_KEPT:
+                _parsed_headers.clear()
+            _parsed_headers[key] = found
+        return found
+
+
+_parsed_headers: dict[tuple[str, str], str] = {}
+POLICY = _RememberingPolicy()
 
 
 @dataclass(frozen=True)
@@ -161,7 +184,7 @@ def _message(raw: bytes) -> tuple[Message, list[str]]:
     """The modern policy's message; where its parser itself fails on a header (e.g. a
     folded RFC 2231 parameter), the compat32 parser, which reads headers lazily as text."""
     try:
-        return email.message_from_bytes(raw, policy=email.policy.default), []
+        return email.message_from_bytes(raw, policy=POLICY), []
     except PARSER_ERRORS:
         pass
     try:
