@@ -5,6 +5,8 @@ target in the same commit. Events caused by SLA actions are held back and replay
 (``services.clocks.refresh_once``).
 """
 
+from dataclasses import replace
+
 from frontline.sla.clock import fact_from_event
 from frontline.sla.services.clocks import (
     CLOCK_EVENTS,
@@ -22,6 +24,11 @@ def on_ticket_event(*, event: TicketEvent, ticket: Ticket) -> None:
         return
     why = describe(event)
     if collected_replay(why):
+        return
+    if event.type == EventType.CREATED and fact is not None:
+        # The first event of a new ticket: its log is this one fact, nothing is stored yet.
+        opening = replace(fact, by=_actor(event))
+        refresh_ticket_sla(ticket, rematch=True, why=why, opening=opening)
         return
     cause = fact.kind if fact is not None else None
     refresh_ticket_sla(ticket, rematch=rematch, why=why, cause=cause)

@@ -116,12 +116,16 @@ def refresh_ticket_sla(
     why: str = "",
     now: datetime | None = None,
     cause: FactKind | None = None,
+    opening: Fact | None = None,
 ) -> TicketSla:
     """Replay the ticket's log and store where its SLA targets stand (in the caller's
     transaction, which holds the ticket's row lock). ``cause`` names the fact that called
-    for it, so a replay that could not change anything is skipped."""
+    for it, so a replay that could not change anything is skipped. ``opening``: the ticket
+    was created just now and this is its whole log, so there is nothing stored to read."""
     now = now or timezone.now()
     context, writes = lookups(), _Writes()
+    if opening is not None:
+        return _open_clocks(ticket, opening, context, why=why, now=now)
     summary = TicketSla.objects.select_for_update().filter(ticket_id=ticket.pk).first()
     if summary is not None and not rematch and _cannot_move(summary, cause):
         return summary
@@ -143,6 +147,17 @@ def refresh_ticket_sla(
         summary.save(
             update_fields=["policy", "plan", "reason", "next_due_at", "agent_replied", "updated_at"]
         )
+    writes.flush()
+    return summary
+
+
+def _open_clocks(
+    ticket: Ticket, opening: Fact, context: Lookups, *, why: str, now: datetime
+) -> TicketSla:
+    writes = _Writes()
+    summary = _matched(ticket, None, context, why=why, now=now, writes=writes)
+    _settle(summary, [opening], [], context, now=now, writes=writes)
+    summary.save()
     writes.flush()
     return summary
 

@@ -103,6 +103,8 @@ def open_ticket(
         created_at=now,
         updated_at=now,
     )
+    if Customer.organisation.is_cached(customer):  # spare reactions a query for it
+        ticket.organisation = customer.organisation
     events.record(
         ticket,
         EventType.CREATED,

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def failed_reply(mailbox, agent, smtp_sink):
     ticket = deliver(build(message_id="<req@example.test>"), mailbox).ticket
+    assert ticket is not None
     message = ticket_services.reply_to_ticket(
         ticket, body="Try turning it off and on.", actor=Actor.for_user(agent)
     )
@@ -75,6 +76,7 @@ def test_people_who_may_not_work_the_ticket_cannot_resend(
     assert signed_in(agent).get(path).status_code == 405
     # An email id of another ticket is not found through this one.
     other = deliver(build(message_id="<other@example.test>"), mailbox).ticket
+    assert other is not None
     elsewhere = f"/tickets/{other.number}/email/{out.pk}/retry/"
     assert signed_in(agent).post(elsewhere).status_code == 404
     out.refresh_from_db()
