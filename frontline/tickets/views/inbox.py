@@ -12,7 +12,7 @@ from frontline.core.pagination import paginate
 from frontline.core.web import add_domain_error, is_htmx, staff_required, web_actor
 from frontline.tickets import inbox, services
 from frontline.tickets.forms import BulkForm, InboxFilterForm, SaveViewForm
-from frontline.tickets.models import InboxPreference, InboxSort, SavedView
+from frontline.tickets.models import InboxPreference, InboxSort, SavedView, Ticket
 from frontline.tickets.views.common import workspace_choices
 
 PAGE_SIZE = 50
@@ -56,6 +56,7 @@ def inbox_view(request: HttpRequest, key: str) -> HttpResponse:
     query.pop("cursor", None)
     context["list_url"] = f"{request.path}?{query.urlencode()}" if query else request.path
     context["row_query"] = view_query(view.key, query)
+    _link_rows(page.items, context["row_query"])
     if is_htmx(request) and request.GET.get("cursor"):
         return render(request, "tickets/_ticket_rows.html", context)
     context |= {
@@ -72,6 +73,14 @@ def inbox_view(request: HttpRequest, key: str) -> HttpResponse:
     if view.key != inbox.FILTER_VIEW:
         services.remember_last_view(key=view.key, actor=actor)
     return render(request, "tickets/inbox.html", context)
+
+
+def _link_rows(tickets: list[Ticket], row_query: str) -> None:
+    """Each row's link to its ticket, carrying the view (one reverse per page, not two
+    template url tags per row)."""
+    prefix = reverse("tickets:ticket", args=[1]).removesuffix("1/")
+    for ticket in tickets:
+        ticket.href = f"{prefix}{ticket.number}/?{row_query}"  # type: ignore[attr-defined]
 
 
 def view_query(key: str, params: QueryDict) -> str:
