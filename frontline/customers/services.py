@@ -1,5 +1,6 @@
 """Every change to customers, their identities and organisations."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,6 +116,50 @@ def get_or_create_customer_by_email(email: str, *, name: str = "") -> Customer:
         if found is None:
             raise
         return found
+
+
+def get_or_create_customers_by_email(people: Sequence[tuple[str, str]]) -> dict[str, Customer]:
+    """``get_or_create_customer_by_email`` for many (address, name) pairs, keyed by the
+    stored form of the address: one look-up, then one read of organisations by domain and
+    one insert each of customers and identities for those who are new."""
+    wanted: dict[str, tuple[str, str]] = {}
+    for address, name in people:
+        wanted.setdefault(normalise_identity(IdentityKind.EMAIL, address), (address, name))
+    identities = Identity.objects.select_related("customer").filter(
+        kind=IdentityKind.EMAIL, value__in=wanted
+    )
+    found = {identity.value: _surviving(identity.customer) for identity in identities}
+    new = [address for address in wanted if address not in found]
+    if new:
+        found.update(zip(new, _create_customers(new, wanted), strict=True))
+    return found
+
+
+@transaction.atomic
+def _create_customers(new: list[str], given: dict[str, tuple[str, str]]) -> list[Customer]:
+    domains = {address.rpartition("@")[2] for address in new}
+    organisations = {
+        match.domain: match.organisation
+        for match in OrganisationDomain.objects.select_related("organisation").filter(
+            domain__in=domains
+        )
+    }
+    customers = []
+    for address in new:
+        raw, name = given[address]
+        customer = Customer(
+            name=((name or raw.partition("@")[0]).strip() or address)[:200],
+            organisation=organisations.get(address.rpartition("@")[2]),
+            custom_attributes={},
+        )
+        _validate(customer)
+        customers.append(customer)
+    Customer.objects.bulk_create(customers)
+    Identity.objects.bulk_create(
+        Identity(customer=customer, kind=IdentityKind.EMAIL, value=address, is_primary=True)
+        for customer, address in zip(customers, new, strict=True)
+    )
+    return customers
 
 
 @transaction.atomic

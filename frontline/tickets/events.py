@@ -1,9 +1,13 @@
 """Appending to a ticket's audit log. Every change a service makes goes through ``record``."""
 
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from frontline.core.actors import Actor, ActorKind
 from frontline.core.dispatch import dispatch
@@ -36,6 +40,53 @@ def record(
     )
     dispatch(f"ticket.{event_type.value}", event=event, ticket=ticket)
     return event
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    ticket: Ticket
+    type: EventType
+    actor: Actor
+    data: dict[str, Any] = field(default_factory=dict)
+    at: datetime | None = None
+
+
+def record_many(
+    entries: Sequence[NewEvent], *, deferred: Collection[str] = ()
+) -> list[TicketEvent]:
+    """``record`` for many events: one insert, then each event's handlers in order.
+
+    ``deferred`` names handlers (dotted paths, as in ``frontline/events.py``) that the
+    caller runs afterwards in a batch form for all the tickets at once, e.g. the SLA
+    replay; they are skipped here."""
+    now = timezone.now()
+    rows = TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket=entry.ticket,
+            type=entry.type,
+            actor_type=_ACTOR_TYPES[entry.actor.kind],
+            actor_user=entry.actor.user if entry.actor.kind is ActorKind.AGENT else None,
+            actor_customer=entry.actor.customer,
+            data=entry.data,
+            created_at=entry.at or now,
+        )
+        for entry in entries
+    )
+    skipped = frozenset(deferred)
+    for entry, event in zip(entries, rows, strict=True):
+        for handler in _handlers(f"ticket.{entry.type.value}", skipped):
+            handler(event=event, ticket=entry.ticket)
+    return rows
+
+
+@cache
+def _handlers(event_name: str, skipped: frozenset[str]) -> tuple[Callable[..., Any], ...]:
+    """The handlers ``dispatch`` runs for the event, in its order, but those skipped."""
+    from frontline import events as registry
+
+    family = event_name.partition(".")[0]
+    paths = (*registry.HANDLERS.get(event_name, ()), *registry.HANDLERS.get(f"{family}.*", ()))
+    return tuple(import_string(path) for path in paths if path not in skipped)
 
 
 def author_type_for(actor: Actor) -> AuthorType:

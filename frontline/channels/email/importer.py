@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-from frontline.channels.email import ingest
+from frontline.channels.email.batch import process_batch, receive_many
 from frontline.channels.email.models import InboundStatus, Mailbox, Outcome, Source
 from frontline.channels.email.reading import Prepared, prepare_batch
 
@@ -114,9 +114,10 @@ def import_messages(
     finishes what a crash left half done.
 
     Messages go in batches: a batch's raw bytes and records are committed together, then
-    the batch is processed in one transaction with a savepoint per message (so one bad
-    message is quarantined alone). With ``parallel``, another process parses the next
-    batches while this one writes."""
+    the batch is filed in one transaction (``batch.process_batch``: the common cases with
+    a few statements for the whole batch, anything unusual through ``ingest.process`` with
+    a savepoint of its own, so one bad message is quarantined alone). With ``parallel``,
+    another process parses the next batches while this one writes."""
     summary = ImportSummary()
     with _preparer(parallel) as prepare_batch:
         pending: deque[tuple[list[bytes], Any]] = deque()
@@ -138,19 +139,23 @@ def _write(
     advance: Callable[[], object],
 ) -> None:
     with transaction.atomic():
-        received = [ingest.receive(raw, mailbox=mailbox, source=Source.IMPORT) for raw in batch]
+        received = receive_many(batch, mailbox=mailbox, source=Source.IMPORT)
     readings = _result(prepared, len(batch))
-    with transaction.atomic():
-        for raw, got, reading in zip(batch, received, readings, strict=True):
-            inbound = got.inbound
-            outcome = None
-            if inbound.status == InboundStatus.RECEIVED:
-                outcome = ingest.process(inbound, raw=raw, prepared=reading)
-            if outcome is None:
-                summary.count(inbound.status, inbound.outcome, created=False)
-            else:
-                summary.count(*outcome, created=True)
-            advance()
+    pending = [got.inbound.status == InboundStatus.RECEIVED for got in received]
+    todo = [
+        (got.inbound, raw, reading)
+        for raw, got, reading, waiting in zip(batch, received, readings, pending, strict=True)
+        if waiting
+    ]
+    outcomes = iter(process_batch(todo))
+    for got, waiting in zip(received, pending, strict=True):
+        inbound = got.inbound
+        outcome = next(outcomes) if waiting else None
+        if outcome is None:
+            summary.count(inbound.status, inbound.outcome, created=False)
+        else:
+            summary.count(*outcome, created=True)
+        advance()
 
 
 def _result(prepared: Any, size: int) -> list[Prepared | None]:

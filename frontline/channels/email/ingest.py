@@ -97,7 +97,7 @@ def receive(
     existing = InboundMessage.objects.filter(message_id=message_id, sha256=digest).first()
     if existing is not None:
         return Received(existing, created=False)
-    name = _store_raw(raw, digest)
+    name = store_raw(raw, digest)
     try:
         with transaction.atomic():
             inbound = InboundMessage.objects.create(
@@ -135,7 +135,7 @@ def peek_message_id(raw: bytes) -> str:
     return ""
 
 
-def _store_raw(raw: bytes, digest: str) -> str:
+def store_raw(raw: bytes, digest: str) -> str:
     name = f"mail/raw/{digest[:2]}/{digest}.eml"
     if not default_storage.exists(name):
         saved = default_storage.save(name, ContentFile(raw))
@@ -208,9 +208,7 @@ def _process(inbound: InboundMessage, raw: bytes | None, prepared: Prepared | No
     if breach is not None:
         raise Quarantined(breach.outcome, breach.detail)
     if prepared is None:
-        raw = raw if raw is not None else read_raw(inbound)
-        parsed = parse_message(raw)  # through this module, so tests can break it on purpose
-        prepared = Prepared(parsed, visible_text(parsed))
+        prepared = read_message(raw if raw is not None else read_raw(inbound))
     parsed = prepared.parsed
     inbound.sender = parsed.sender.normalised[:320] if parsed.sender else ""
     inbound.subject = parsed.subject[:250]
@@ -242,6 +240,11 @@ def _process(inbound: InboundMessage, raw: bytes | None, prepared: Prepared | No
     if result.outcome in (Outcome.OPENED, Outcome.FOLLOW_UP) and verdict.may_acknowledge:
         _acknowledge(inbound, result)
     return result
+
+
+def read_message(raw: bytes) -> Prepared:
+    parsed = parse_message(raw)  # through this module, so tests can break it on purpose
+    return Prepared(parsed, visible_text(parsed))
 
 
 def _file(

@@ -290,7 +290,8 @@ def _children(part: Message) -> list[Message]:
 
 def _content_type(part: Message) -> str:
     try:
-        return part.get_content_type()
+        # NUL in a header survives the parser; PostgreSQL refuses it in a text column.
+        return part.get_content_type().replace("\x00", "")
     except PARSER_ERRORS:
         return "application/octet-stream"
 

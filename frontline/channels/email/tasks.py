@@ -53,6 +53,13 @@ def send_outbound(outbound_id: int) -> None:
         send_outbound.schedule((outbound_id,), delay=delay)
 
 
+@db_task()  # type: ignore[untyped-decorator]
+def send_outbound_batch(outbound_ids: list[int]) -> None:
+    """The emails of an import batch, queued with one job that gives each its own."""
+    for outbound_id in outbound_ids:
+        send_outbound(outbound_id)
+
+
 @db_periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]
 def requeue_stalled_deliveries() -> None:
     stalled = outbound.stalled_deliveries()

@@ -21,8 +21,8 @@ from frontline.channels.email.models import ThreadRef
 from frontline.channels.email.parsing import ParsedMail
 from frontline.tickets.models import Status, Ticket
 
-_TOKEN = re.compile(r"\[#(\d{1,18})\]")
-_PLUS = re.compile(
+TOKEN = re.compile(r"\[#(\d{1,18})\]")
+PLUS = re.compile(
     r"^(?P<local>[^+@\s]+)\+t(?P<number>\d{1,18})(?:-(?P<code>[0-9a-f]{8}))?@(?P<domain>\S+)$",
     re.IGNORECASE,
 )
@@ -54,13 +54,13 @@ def find_thread(parsed: ParsedMail, *, recipients: Sequence[str]) -> ThreadMatch
     by_refs = _by_references(parsed)
     if by_refs is not None:
         return by_refs
-    token = _TOKEN.search(parsed.subject)
+    token = TOKEN.search(parsed.subject)
     if token is not None:
         ticket = _ticket_by_number(int(token.group(1)))
         if ticket is not None:
             return ThreadMatch(ticket, Via.SUBJECT)
     for address in recipients:
-        plus = _PLUS.match(address)
+        plus = PLUS.match(address)
         ticket = _ticket_by_number(int(plus.group("number"))) if plus else None
         if plus is not None and ticket is not None:
             signed = plus.group("code") == address_code(ticket.number)
