@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 from frontline.core.actors import Actor, ActorKind
 from frontline.core.dispatch import dispatch
 from frontline.tickets.models import AuthorType, EventType, Ticket, TicketEvent
+from frontline.tickets.services.rows import insert_rows
 
 _ACTOR_TYPES = {
     ActorKind.AGENT: AuthorType.AGENT,
@@ -60,7 +61,7 @@ def record_many(
     caller runs afterwards in a batch form for all the tickets at once, e.g. the SLA
     replay; they are skipped here."""
     now = timezone.now()
-    rows = TicketEvent.objects.bulk_create(
+    rows = insert_rows(
         TicketEvent(
             ticket=entry.ticket,
             type=entry.type,

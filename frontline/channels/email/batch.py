@@ -15,7 +15,7 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 
@@ -47,6 +47,7 @@ from frontline.customers.services import get_or_create_customers_by_email, norma
 from frontline.sla.services.clocks import refresh_tickets
 from frontline.tickets.models import Channel, Message, Priority, Status, Ticket
 from frontline.tickets.services import batch as ticket_batch
+from frontline.tickets.services.rows import insert_rows, update_rows
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def receive_many(
         received.append(ingest.Received(fresh[key], created=True))
     try:
         with transaction.atomic():
-            InboundMessage.objects.bulk_create(fresh.values())
+            insert_rows(fresh.values())
     except IntegrityError:
         return [ingest.receive(raw, mailbox=mailbox, source=source) for raw in raws]
     return received
@@ -149,6 +150,7 @@ class _Plan:
     opens: bool = False
     number: int = 0
     message: Message | None = None
+    claims: list[str] = field(default_factory=list)  # Message-IDs new to the thread refs
 
     def target(self) -> Ticket:
         ticket = self.joins.ticket if self.joins is not None else self.ticket
@@ -238,7 +240,7 @@ class _Batch:
             inbound.processed_at = now
             rows.append(inbound)
             self.results[plan.index] = (inbound.status, inbound.outcome)
-        ticket_batch.update_rows(rows, RECORDED)
+        update_rows(rows, RECORDED)
 
 
 def _lock_mailboxes(mailbox_ids: set[int]) -> None:
@@ -348,7 +350,9 @@ class _Segment:
             self.by_number[plan.number] = plan
         owner: int | _Plan = plan.ticket.pk if plan.ticket else (plan.joins or plan)
         for message_id in _ids(reading):
-            self.refs.setdefault(message_id, owner)
+            if message_id not in self.refs:  # the first ticket to claim an ID keeps it
+                self.refs[message_id] = owner
+                plan.claims.append(message_id)
         return plan
 
     def _match(self, reading: _Reading) -> Ticket | _Plan | None:
@@ -540,7 +544,7 @@ class _Acknowledgments:
         for message, target in zip(messages, targets, strict=True):
             if isinstance(target, _Ack):
                 emails.append(self._email(message, target, at=now))
-        OutboundMessage.objects.bulk_create(emails)
+        insert_rows(emails)
         ids = [email.pk for email in emails]
         if ids:
             transaction.on_commit(lambda: _queue_sending(ids))
@@ -572,13 +576,12 @@ def _queue_sending(outbound_ids: list[int]) -> None:
 
 
 def _remember(plans: list[_Plan], more: list[ThreadRef]) -> None:
-    """As ``threads.remember`` per message, in order: the first ticket to claim an ID
-    keeps it."""
+    """As ``threads.remember`` per message, in order: the IDs each message claimed first."""
     refs: dict[str, ThreadRef] = {}
     for plan in plans:
-        for message_id in _ids(plan.reading):
+        for message_id in plan.claims:
             key = message_id[:998]
             refs.setdefault(key, ThreadRef(message_id=key, ticket=plan.target()))
     for ref in more:
         refs.setdefault(ref.message_id, ref)
-    ThreadRef.objects.bulk_create(refs.values(), ignore_conflicts=True)
+    insert_rows(refs.values(), ignore_conflicts=True)

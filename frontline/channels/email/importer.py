@@ -178,15 +178,22 @@ def _preparer(parallel: bool) -> Iterator[Callable[[list[bytes]], Any]]:
         return
     # spawn, not fork: a forked child would share this process's database connections.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    try:
+        started = pool.submit(int)  # done once the other process is up
 
         def submit(batch: list[bytes]) -> Any:
+            if not started.done():
+                return [None] * len(batch)  # it takes a second to start: read these here
             try:
                 return pool.submit(prepare_batch, batch)
             except BrokenProcessPool:
                 return [None] * len(batch)
 
         yield submit
+    finally:
+        # Nothing is left to read; the process exits on its own, no need to wait for it.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _batches(raws: Iterator[bytes], size: int) -> Iterator[list[bytes]]:

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
-from django.db.models import Model
+from django.db import transaction
 from django.utils import timezone
 
 from frontline.accounts.models import Team
@@ -50,6 +49,7 @@ from frontline.tickets.services.messages import (
     _status_after_reply,
     safe_filename,
 )
+from frontline.tickets.services.rows import insert_rows, update_rows
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def open_tickets(
     if numbers and first_number is not None and numbers[0] != first_number:
         raise Conflict("Ticket numbers were handed out meanwhile.", field="number")
     now = timezone.now()
-    tickets = Ticket.objects.bulk_create(
+    tickets = insert_rows(
         _new_ticket(request, number=number, subject=subject, at=now)
         for request, number, subject in zip(requests, numbers, subjects, strict=True)
     )
@@ -194,28 +194,6 @@ def add_replies(replies: Sequence[NewReply], *, deferred: Collection[str] = ()) 
     return messages
 
 
-def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> None:
-    """``bulk_update`` without its CASE expression, which costs more to build than the rows
-    cost to write: one UPDATE by primary key, executed for all the rows at once."""
-    if not rows:
-        return
-    meta = type(rows[0])._meta
-    concrete = {field.name: field for field in meta.concrete_fields}
-    columns = [concrete[name] for name in fields]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(str(column.column))} = %s" for column in columns)
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608 - names from _meta
-        f"WHERE {quote(str(concrete[meta.pk.name].column if meta.pk else 'id'))} = %s"
-    )
-    params = [
-        [c.get_db_prep_save(getattr(row, c.attname), connection) for c in columns] + [row.pk]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
 def _next_number() -> int:
     return sequences.next_value(TICKET_NUMBER_SEQUENCE, start=FIRST_TICKET_NUMBER)
 
@@ -272,7 +250,7 @@ def _reopened(ticket: Ticket, draft: _Draft) -> dict[str, str] | None:
 
 
 def _insert_messages(drafts: Sequence[_Draft], *, at: datetime) -> list[Message]:
-    messages = Message.objects.bulk_create(
+    messages = insert_rows(
         Message(
             ticket=draft.ticket,
             kind=MessageKind.REPLY,
@@ -302,7 +280,7 @@ def _visible(draft: _Draft) -> str:
 def _store_attachments(drafts: Sequence[_Draft], messages: Sequence[Message]) -> None:
     for draft, message in zip(drafts, messages, strict=True):
         draft.stored = [_attachment(message, item) for item in draft.content.attachments]
-    Attachment.objects.bulk_create(a for draft in drafts for a in draft.stored)
+    insert_rows(a for draft in drafts for a in draft.stored)
     for draft, message in zip(drafts, messages, strict=True):
         if draft.stored:
             _link_inline_images(message, draft.stored)
