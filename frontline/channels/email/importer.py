@@ -20,7 +20,7 @@ from frontline.channels.email.reading import Prepared, prepare_batch
 
 logger = logging.getLogger(__name__)
 
-BATCH = 50
+BATCH = 100
 AHEAD = 2  # batches read ahead by the parallel reader, which bounds memory
 
 

@@ -125,9 +125,7 @@ def open_tickets(
     counter that moved meanwhile raises ``Conflict``)."""
     subjects = [_subject(request.subject) for request in requests]
     contents = [_checked_body(r.body, r.html, r.attachments) for r in requests]
-    numbers = [_next_number() for _ in requests]
-    if numbers and first_number is not None and numbers[0] != first_number:
-        raise Conflict("Ticket numbers were handed out meanwhile.", field="number")
+    numbers = _reserve_numbers(len(requests), first=first_number)
     now = timezone.now()
     tickets = insert_rows(
         _new_ticket(request, number=number, subject=subject, at=now)
@@ -194,8 +192,15 @@ def add_replies(replies: Sequence[NewReply], *, deferred: Collection[str] = ()) 
     return messages
 
 
-def _next_number() -> int:
-    return sequences.next_value(TICKET_NUMBER_SEQUENCE, start=FIRST_TICKET_NUMBER)
+def _reserve_numbers(count: int, *, first: int | None) -> list[int]:
+    """The next ``count`` ticket numbers, with one move of the counter (it stays locked
+    until the transaction ends, as ``sequences.next_value`` leaves it)."""
+    start = next_ticket_number()
+    if first is not None and start != first:
+        raise Conflict("Ticket numbers were handed out meanwhile.", field="number")
+    if count:
+        sequences.set_at_least(TICKET_NUMBER_SEQUENCE, start + count - 1)
+    return list(range(start, start + count))
 
 
 def _subject(subject: str) -> str:

@@ -382,3 +382,18 @@ def test_receive_many_stores_each_message_once(mailbox):
     assert [r.inbound.pk for r in again] == [first[0].inbound.pk, first[2].inbound.pk]
     assert InboundMessage.objects.count() == 2
     assert {i.message_id for i in InboundMessage.objects.all()} == {msgid(r) for r in raws}
+
+
+def test_the_acknowledgments_of_a_batch_are_sent(
+    mailbox, smtp_sink, immediate_huey, django_capture_on_commit_callbacks
+):
+    raws = [build(sender=f"P{n} <p{n}@example.test>", subject=f"Request {n}") for n in range(3)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        importer.import_messages(iter(raws), mailbox=mailbox)
+
+    sent = sorted(smtp_sink.messages(), key=lambda m: str(m["To"]))
+    assert [str(m["To"]) for m in sent] == ["p0@example.test", "p1@example.test", "p2@example.test"]
+    assert [str(m["In-Reply-To"]) for m in sent] == [f"<{msgid(raw)}>" for raw in raws]
+    assert all(str(m["Auto-Submitted"]) == "auto-replied" for m in sent)
+    assert set(OutboundMessage.objects.values_list("status", flat=True)) == {"sent"}
