@@ -137,9 +137,10 @@ def peek_message_id(raw: bytes) -> str:
 
 def store_raw(raw: bytes, digest: str) -> str:
     name = f"mail/raw/{digest[:2]}/{digest}.eml"
-    saved = default_storage.save(name, ContentFile(raw))
-    if saved != name:  # stored before (a delivery again, or a concurrent one): same bytes
-        default_storage.delete(saved)
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(raw))
+        if saved != name:  # written by a concurrent delivery meanwhile: same bytes
+            default_storage.delete(saved)
     return name
 
 

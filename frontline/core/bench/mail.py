@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.test import override_settings
 from huey.contrib.djhuey import HUEY
 from huey.storage import SqliteStorage
 
@@ -75,7 +76,11 @@ def run(options: dict[str, Any], *, out: Output, err: Output) -> None:
     try:
         corpus = write_corpus(folder, count, seed=options["seed"])
         progress(f"{count} messages written to {folder}")
-        with throwaway_database(keep=options["keep"], progress=progress), _private_queue(folder):
+        with (
+            throwaway_database(keep=options["keep"], progress=progress),
+            _private_queue(folder),
+            _private_media(folder),
+        ):
             reporter = Reporter(bench="mail", tickets=0, out=out, db=database_vendor())
             seconds = ingest_folder(folder, progress)
             reporter.metric("ingest_msgs_per_s", count / seconds, "messages/s", count)
@@ -109,7 +114,20 @@ def _private_queue(folder: Path) -> Iterator[None]:
         yield
     finally:
         HUEY.storage = saved
-        queue.unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            queue.with_name(queue.name + suffix).unlink(missing_ok=True)
+
+
+@contextmanager
+def _private_media(folder: Path) -> Iterator[None]:
+    """Raw mail and attachments are stored for real, into a folder of the bench's own:
+    files an earlier run left in the configured one would spare this run the writes."""
+    media = folder.with_name(f"{folder.name}-media")
+    try:
+        with override_settings(MEDIA_ROOT=str(media)):
+            yield
+    finally:
+        shutil.rmtree(media, ignore_errors=True)
 
 
 @dataclass
