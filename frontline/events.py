@@ -26,3 +26,9 @@ HANDLERS: dict[str, tuple[str, ...]] = {
     # Live updates of open workspace and portal pages, sent on commit.
     "ticket.*": ("frontline.tickets.handlers.broadcast_ticket_change",),
 }
+
+# Handlers with a form for many events at once, which ``tickets.events.record_many`` (batch
+# imports) calls once with every (event, ticket) pair instead of once per event.
+BATCH_FORMS: dict[str, str] = {
+    "frontline.sla.handlers.on_ticket_event": "frontline.sla.handlers.on_ticket_events",
+}

@@ -5,12 +5,16 @@ target in the same commit. Events caused by SLA actions are held back and replay
 (``services.clocks.refresh_once``).
 """
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 
-from frontline.sla.clock import fact_from_event
+from frontline.sla.clock import Fact, fact_from_event
+from frontline.sla.models import TicketSla
 from frontline.sla.services.clocks import (
     CLOCK_EVENTS,
     REMATCH_EVENTS,
+    cannot_move,
     collected_replay,
     refresh_ticket_sla,
 )
@@ -32,6 +36,39 @@ def on_ticket_event(*, event: TicketEvent, ticket: Ticket) -> None:
         return
     cause = fact.kind if fact is not None else None
     refresh_ticket_sla(ticket, rematch=rematch, why=why, cause=cause)
+
+
+def on_ticket_events(pairs: Sequence[tuple[TicketEvent, Ticket]]) -> None:
+    """``on_ticket_event`` for many events at once (batch imports): one locked read of the
+    stored SLA state of all their tickets, and only the events that can move a clock are
+    replayed one by one. A ticket with several such events replays them all, in order."""
+    relevant: dict[int, list[tuple[TicketEvent, Ticket]]] = defaultdict(list)
+    for event, ticket in pairs:
+        if event.type in REMATCH_EVENTS or _clock_fact(event) is not None:
+            relevant[ticket.pk].append((event, ticket))
+    if not relevant:
+        return
+    stored = TicketSla.objects.select_for_update().filter(ticket_id__in=relevant)
+    summaries = {s.ticket_id: s for s in stored.order_by("ticket_id")}
+    for ticket_id, events in relevant.items():
+        if len(events) == 1 and _cannot_move_now(events[0][0], summaries.get(ticket_id)):
+            continue
+        for event, ticket in events:
+            on_ticket_event(event=event, ticket=ticket)
+
+
+def _clock_fact(event: TicketEvent) -> Fact | None:
+    if event.type not in CLOCK_EVENTS:
+        return None
+    return fact_from_event(event.type, event.data, at=event.created_at, by="")
+
+
+def _cannot_move_now(event: TicketEvent, summary: TicketSla | None) -> bool:
+    """What ``refresh_ticket_sla`` would find before replaying anything."""
+    fact = _clock_fact(event)
+    if summary is None or event.type in REMATCH_EVENTS or fact is None:
+        return False
+    return cannot_move(summary, fact.kind)
 
 
 def describe(event: TicketEvent) -> str:

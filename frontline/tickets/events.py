@@ -55,7 +55,9 @@ class NewEvent:
 def record_many(
     entries: Sequence[NewEvent], *, deferred: Collection[str] = ()
 ) -> list[TicketEvent]:
-    """``record`` for many events: one insert, then each event's handlers in order.
+    """``record`` for many events: one insert, then each event's handlers in order; a
+    handler with a batch form (``BATCH_FORMS`` in ``frontline/events.py``) runs once for
+    all of them, after the others.
 
     ``deferred`` names handlers (dotted paths, as in ``frontline/events.py``) that the
     caller runs afterwards in a batch form for all the tickets at once, e.g. the SLA
@@ -74,20 +76,35 @@ def record_many(
         for entry in entries
     )
     skipped = frozenset(deferred)
+    batches: dict[str, list[tuple[TicketEvent, Ticket]]] = {}
     for entry, event in zip(entries, rows, strict=True):
-        for handler in _handlers(f"ticket.{entry.type.value}", skipped):
-            handler(event=event, ticket=entry.ticket)
+        for path, handler in _handlers(f"ticket.{entry.type.value}", skipped):
+            if path in _batch_forms():
+                batches.setdefault(path, []).append((event, entry.ticket))
+            else:
+                handler(event=event, ticket=entry.ticket)
+    for path, pairs in batches.items():
+        _batch_forms()[path](pairs)
     return rows
 
 
 @cache
-def _handlers(event_name: str, skipped: frozenset[str]) -> tuple[Callable[..., Any], ...]:
+def _handlers(
+    event_name: str, skipped: frozenset[str]
+) -> tuple[tuple[str, Callable[..., Any]], ...]:
     """The handlers ``dispatch`` runs for the event, in its order, but those skipped."""
     from frontline import events as registry
 
     family = event_name.partition(".")[0]
     paths = (*registry.HANDLERS.get(event_name, ()), *registry.HANDLERS.get(f"{family}.*", ()))
-    return tuple(import_string(path) for path in paths if path not in skipped)
+    return tuple((path, import_string(path)) for path in paths if path not in skipped)
+
+
+@cache
+def _batch_forms() -> dict[str, Callable[[list[tuple[TicketEvent, Ticket]]], Any]]:
+    from frontline import events as registry
+
+    return {path: import_string(form) for path, form in registry.BATCH_FORMS.items()}
 
 
 def author_type_for(actor: Actor) -> AuthorType:

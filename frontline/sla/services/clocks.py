@@ -127,7 +127,7 @@ def refresh_ticket_sla(
     if opening is not None:
         return _open_clocks(ticket, opening, context, why=why, now=now)
     summary = TicketSla.objects.select_for_update().filter(ticket_id=ticket.pk).first()
-    if summary is not None and not rematch and _cannot_move(summary, cause):
+    if summary is not None and not rematch and cannot_move(summary, cause):
         return summary
     before = _summary_state(summary)
     if summary is None or rematch:
@@ -174,7 +174,7 @@ def _summary_state(summary: TicketSla | None) -> tuple[Any, ...] | None:
     )
 
 
-def _cannot_move(summary: TicketSla, cause: FactKind | None) -> bool:
+def cannot_move(summary: TicketSla, cause: FactKind | None) -> bool:
     """No SLA applies; or a customer wrote before any agent reply (only next-response
     cycles react to customers, and only after an agent has replied)."""
     goals = {goal["target"] for goal in summary.plan.get("goals", ())}

@@ -11,6 +11,7 @@ from frontline.sla.models import Calendar, ChangeKind, SlaTarget, TicketSla
 from frontline.sla.tests.conftest import berlin
 from frontline.tickets import services
 from frontline.tickets.models import Priority, Status
+from frontline.tickets.services import batch
 
 
 def targets(ticket):
@@ -301,3 +302,37 @@ def test_a_calendar_closed_for_years_does_not_break_ticket_changes(team):
 
     assert ticket.status == "new"
     assert not SlaTarget.objects.filter(ticket=ticket).exists()
+
+
+def states(ticket):
+    return {
+        name: (r.state, r.cycle, r.due_at, r.explanation) for name, r in targets(ticket).items()
+    }
+
+
+def test_customer_replies_filed_in_a_batch_move_the_clocks_as_one_at_a_time(policy, agent, team):
+    """Batch imports hand all their events to the SLA handler at once: a reply before any
+    agent answer changes nothing, one after an agent answer starts the next-response clock."""
+    alice = Actor.for_user(agent)
+    with time_machine.travel(berlin(2025, 3, 4, 10), tick=False) as clock:
+        waiting = factories.make_ticket(team=team, priority=Priority.URGENT)
+        answered = factories.make_ticket(team=team, priority=Priority.URGENT)
+        twice = factories.make_ticket(team=team, priority=Priority.URGENT)
+        clock.move_to(berlin(2025, 3, 4, 10, 15))
+        services.reply_to_ticket(answered, body="Which browser?", actor=alice)
+        services.reply_to_ticket(twice, body="Which browser?", actor=alice)
+        before = {t.pk: states(t) for t in (waiting, answered, twice)}
+        clock.move_to(berlin(2025, 3, 4, 10, 30))
+        batch.add_replies(
+            [
+                batch.NewReply(t, body="Firefox.", actor=Actor.for_customer(t.customer))
+                for t in (waiting, answered, twice, twice)
+            ]
+        )
+
+    assert states(waiting) == before[waiting.pk]
+    assert "next_response" not in before[answered.pk]
+    for ticket in (answered, twice):
+        cycle = targets(ticket)["next_response"]
+        assert (cycle.cycle, cycle.state) == (1, "active")
+        assert cycle.due_at == berlin(2025, 3, 4, 12, 30)
