@@ -41,7 +41,7 @@ def on_ticket_event(*, event: TicketEvent, ticket: Ticket) -> None:
 def on_ticket_events(pairs: Sequence[tuple[TicketEvent, Ticket]]) -> None:
     """``on_ticket_event`` for many events at once (batch imports): one locked read of the
     stored SLA state of all their tickets, and only the events that can move a clock are
-    replayed one by one. A ticket with several such events replays them all, in order."""
+    replayed, one by one and in order."""
     relevant: dict[int, list[tuple[TicketEvent, Ticket]]] = defaultdict(list)
     for event, ticket in pairs:
         if event.type in REMATCH_EVENTS or _clock_fact(event) is not None:
@@ -51,9 +51,13 @@ def on_ticket_events(pairs: Sequence[tuple[TicketEvent, Ticket]]) -> None:
     stored = TicketSla.objects.select_for_update().filter(ticket_id__in=relevant)
     summaries = {s.ticket_id: s for s in stored.order_by("ticket_id")}
     for ticket_id, events in relevant.items():
-        if len(events) == 1 and _cannot_move_now(events[0][0], summaries.get(ticket_id)):
-            continue
-        for event, ticket in events:
+        # Events that cannot move a clock leave the stored state as it is, so the next one
+        # is judged against the same state; from the first that can, all replay in order.
+        summary = summaries.get(ticket_id)
+        waiting = list(events)
+        while waiting and _cannot_move_now(waiting[0][0], summary):
+            waiting.pop(0)
+        for event, ticket in waiting:
             on_ticket_event(event=event, ticket=ticket)
 
 

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from frontline.channels.email.batch import process_batch, receive_many
 from frontline.channels.email.models import InboundStatus, Mailbox, Outcome, Source
-from frontline.channels.email.reading import Prepared, prepare_batch
+from frontline.channels.email.reading import Prepared, start_reader, store_and_prepare_batch
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +179,12 @@ def _preparer(parallel: bool) -> Iterator[Callable[[list[bytes]], Any]]:
         return
     # spawn, not fork: a forked child would share this process's database connections.
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=context,
+        initializer=start_reader,
+        initargs=(str(settings.MEDIA_ROOT),),
+    )
     try:
         started = pool.submit(int)  # done once the other process is up
 
@@ -186,7 +192,7 @@ def _preparer(parallel: bool) -> Iterator[Callable[[list[bytes]], Any]]:
             if not started.done():
                 return [None] * len(batch)  # it takes a second to start: read these here
             try:
-                return pool.submit(prepare_batch, batch)
+                return pool.submit(store_and_prepare_batch, batch)
             except BrokenProcessPool:
                 return [None] * len(batch)
 

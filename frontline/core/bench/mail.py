@@ -84,8 +84,8 @@ def run(options: dict[str, Any], *, out: Output, err: Output) -> None:
             reporter = Reporter(bench="mail", tickets=0, out=out, db=database_vendor())
             seconds = ingest_folder(folder, progress)
             reporter.metric("ingest_msgs_per_s", count / seconds, "messages/s", count)
-            # This process; the reader process it starts stays near 20 MB (it imports only
-            # the parser), and ru_maxrss of children counts the parent's pages at fork.
+            # This process. The reader process it starts (parsing ahead, storing the raw
+            # bytes) peaks near 90 MB, Django's settings and the parser; docs/email.md.
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             reporter.metric("peak_rss_mb", peak, "MB", count)
             reporter.metric("threads_split", split_threads(corpus), "threads", len(corpus.threads))

@@ -1,13 +1,16 @@
 """`frontline mail import|reprocess|quarantine|poll` from a shell."""
 
+import hashlib
 import mailbox as stdlib_mailbox
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from frontline.channels.email.models import InboundMessage, InboundStatus, Mailbox
 from frontline.channels.email.tests.mail import build
+from frontline.core.bench.mail import split_threads, write_corpus
 from frontline.tickets.models import Ticket
 
 
@@ -90,3 +93,24 @@ def test_reprocess_needs_something_to_do(db):
 
 def test_poll_skips_mailboxes_without_a_server(mailbox):
     assert run("poll") == ""
+
+
+def test_a_large_import_reads_and_stores_in_a_second_process(db, tmp_path, settings):
+    """From 200 messages the importer's reader process parses ahead and stores the raw
+    bytes (through the storage API, into this process's media folder) before the records
+    are written: every message is stored byte for byte and filed once."""
+    incoming = tmp_path / "large"
+    incoming.mkdir()
+    corpus = write_corpus(incoming, 600, seed=3)
+
+    summary = run("import", str(incoming))
+
+    assert "messages read       600" in summary
+    stored = list(InboundMessage.objects.all())
+    assert len(stored) == 600
+    assert all(m.status == InboundStatus.PROCESSED for m in stored)
+    media = Path(settings.MEDIA_ROOT)
+    for message in stored:
+        raw = (media / message.raw.name).read_bytes()
+        assert hashlib.sha256(raw).hexdigest() == message.sha256
+    assert split_threads(corpus) == 0
