@@ -111,6 +111,6 @@ def test_a_large_import_reads_and_stores_in_a_second_process(db, tmp_path, setti
     assert all(m.status == InboundStatus.PROCESSED for m in stored)
     media = Path(settings.MEDIA_ROOT)
     for message in stored:
-        raw = (media / message.raw.name).read_bytes()
+        raw = (media / str(message.raw.name)).read_bytes()
         assert hashlib.sha256(raw).hexdigest() == message.sha256
     assert split_threads(corpus) == 0
