@@ -10,6 +10,7 @@ urlpatterns = [
     path("inbox/views/", inbox.save_view, name="save-view"),
     path("inbox/views/<int:view_id>/delete/", inbox.delete_view, name="delete-view"),
     path("inbox/<slug:key>/", inbox.inbox_view, name="view"),
+    path("inbox/<slug:key>/counts/", inbox.inbox_counts, name="counts"),
     path("tickets/<int:number>/", ticket.ticket_page, name="ticket"),
     path("tickets/<int:number>/timeline/", ticket.ticket_timeline, name="timeline"),
     path("tickets/<int:number>/panel/", ticket.ticket_panel, name="panel"),

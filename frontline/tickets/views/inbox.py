@@ -54,7 +54,7 @@ def inbox_view(request: HttpRequest, key: str) -> HttpResponse:
     context: dict[str, Any] = {"view": view, "page": page, "section": "inbox"}
     query = request.GET.copy()
     query.pop("cursor", None)
-    context["list_url"] = f"{request.path}?{query.urlencode()}" if query else request.path
+    context["list_url"] = _with_query(request.path, query)
     context["row_query"] = view_query(view.key, query)
     _link_rows(page.items, context["row_query"])
     if is_htmx(request) and request.GET.get("cursor"):
@@ -62,17 +62,54 @@ def inbox_view(request: HttpRequest, key: str) -> HttpResponse:
     context |= {
         "views": views,
         "builtin_count": len(inbox.BUILT_IN_VIEWS),
-        "counts": inbox.counts(scope, [*views, view] if view.key == inbox.FILTER_VIEW else views),
         "filter_form": filter_form,
         "bulk_form": BulkForm(teams=choices.teams, agents=choices.agents),
         "save_form": SaveViewForm(),
         "sorts": InboxSort.choices,
     }
     if is_htmx(request):
+        context["counts"] = _counts(scope, views, view)
         return render(request, "tickets/_inbox_refresh.html", context)
+    # Counting a team's tickets takes longer than showing a page of them: the page asks
+    # for the counts once it is shown (``inbox_counts``).
+    context["counts_url"] = _with_query(reverse("tickets:counts", args=[view.key]), query)
     if view.key != inbox.FILTER_VIEW:
         services.remember_last_view(key=view.key, actor=actor)
     return render(request, "tickets/inbox.html", context)
+
+
+@staff_required
+def inbox_counts(request: HttpRequest, key: str) -> HttpResponse:
+    """The views' counts, for the inbox page that asks once it is shown: the views'
+    navigation and the heading's count."""
+    actor = web_actor(request)
+    views = inbox.views_for(actor)
+    choices = workspace_choices()
+    filter_form = InboxFilterForm(
+        request.GET if key == inbox.FILTER_VIEW else None,
+        teams=choices.teams,
+        agents=choices.agents,
+    )
+    view = _chosen_view(key, views, filter_form)
+    query = filter_params(request.GET) if key == inbox.FILTER_VIEW else QueryDict()
+    context = {
+        "view": view,
+        "views": views,
+        "builtin_count": len(inbox.BUILT_IN_VIEWS),
+        "counts": _counts(inbox.scope_for(actor), views, view),
+        "list_url": _with_query(reverse("tickets:view", args=[view.key]), query),
+    }
+    return render(request, "tickets/_counts.html", context)
+
+
+def _counts(
+    scope: inbox.InboxScope, views: list[inbox.InboxView], view: inbox.InboxView
+) -> dict[str, int]:
+    return inbox.counts(scope, [*views, view] if view.key == inbox.FILTER_VIEW else views)
+
+
+def _with_query(path: str, query: QueryDict) -> str:
+    return f"{path}?{query.urlencode()}" if query else path
 
 
 def _link_rows(tickets: list[Ticket], row_query: str) -> None:
