@@ -7,13 +7,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from frontline.core.actors import Actor
 from frontline.core.errors import FrontlineError
 from frontline.core.pagination import paginate
 from frontline.core.web import add_domain_error, is_htmx, staff_required, web_actor
 from frontline.tickets import inbox, services
 from frontline.tickets.forms import BulkForm, InboxFilterForm, SaveViewForm
 from frontline.tickets.models import InboxPreference, InboxSort, SavedView, Ticket
-from frontline.tickets.views.common import workspace_choices
+from frontline.tickets.views.common import Choices, workspace_choices
 
 PAGE_SIZE = 50
 
@@ -31,14 +32,8 @@ def inbox_home(request: HttpRequest) -> HttpResponse:
 @staff_required
 def inbox_view(request: HttpRequest, key: str) -> HttpResponse:
     actor = web_actor(request)
-    views = inbox.views_for(actor)
     choices = workspace_choices()
-    filter_form = InboxFilterForm(
-        request.GET if key == inbox.FILTER_VIEW else None,
-        teams=choices.teams,
-        agents=choices.agents,
-    )
-    view = _chosen_view(key, views, filter_form)
+    views, filter_form, view = _views(request, actor, key, choices)
     scope = inbox.scope_for(actor)
     tickets, order = inbox.ordered(inbox.tickets_in(scope, view), view.sort)
     try:
@@ -83,14 +78,7 @@ def inbox_counts(request: HttpRequest, key: str) -> HttpResponse:
     """The views' counts, for the inbox page that asks once it is shown: the views'
     navigation and the heading's count."""
     actor = web_actor(request)
-    views = inbox.views_for(actor)
-    choices = workspace_choices()
-    filter_form = InboxFilterForm(
-        request.GET if key == inbox.FILTER_VIEW else None,
-        teams=choices.teams,
-        agents=choices.agents,
-    )
-    view = _chosen_view(key, views, filter_form)
+    views, _filter_form, view = _views(request, actor, key, workspace_choices())
     query = filter_params(request.GET) if key == inbox.FILTER_VIEW else QueryDict()
     context = {
         "view": view,
@@ -100,6 +88,19 @@ def inbox_counts(request: HttpRequest, key: str) -> HttpResponse:
         "list_url": _with_query(reverse("tickets:view", args=[view.key]), query),
     }
     return render(request, "tickets/_counts.html", context)
+
+
+def _views(
+    request: HttpRequest, actor: Actor, key: str, choices: Choices
+) -> tuple[list[inbox.InboxView], InboxFilterForm, inbox.InboxView]:
+    """The agent's views, the filter form, and the view ``key`` names (404 if none)."""
+    views = inbox.views_for(actor)
+    filter_form = InboxFilterForm(
+        request.GET if key == inbox.FILTER_VIEW else None,
+        teams=choices.teams,
+        agents=choices.agents,
+    )
+    return views, filter_form, _chosen_view(key, views, filter_form)
 
 
 def _counts(
