@@ -43,6 +43,25 @@ from frontline.tickets.queries import get_ticket_for
 router = Router(tags=["sla"])
 
 
+# The policy's own fields, as the request bodies and ``services.PolicyFields`` name them.
+POLICY_FIELDS: set[str] = {
+    "name",
+    "description",
+    "position",
+    "is_active",
+    "priorities",
+    "organisation_tiers",
+    "customer_vip",
+    "channels",
+    "tags",
+    "team_ids",
+    "category_ids",
+    "calendar_id",
+    "pause_statuses",
+    "warn_at_percent",
+}
+
+
 @router.get("/calendars", response=responses({200: list[CalendarOut]}), summary="Calendars")
 def list_calendars(request: HttpRequest) -> list[CalendarOut]:
     staff_actor(request)
@@ -136,24 +155,7 @@ def list_policies(request: HttpRequest) -> list[PolicyOut]:
 def create_policy(request: HttpRequest, payload: PolicyIn) -> Status[PolicyOut]:
     actor = _configurator(request)
     fields = services.PolicyFields(
-        **payload.model_dump(
-            include={
-                "name",
-                "description",
-                "position",
-                "is_active",
-                "priorities",
-                "organisation_tiers",
-                "customer_vip",
-                "channels",
-                "tags",
-                "team_ids",
-                "category_ids",
-                "calendar_id",
-                "pause_statuses",
-                "warn_at_percent",
-            }
-        ),
+        **payload.model_dump(include=POLICY_FIELDS),
         warning_actions=[a.model_dump() for a in payload.warning_actions],
         breach_actions=[a.model_dump() for a in payload.breach_actions],
         goals=[services.GoalFields(**goal.model_dump()) for goal in payload.goals],
@@ -172,24 +174,7 @@ def get_policy(request: HttpRequest, policy_id: ObjectId) -> PolicyOut:
 def update_policy(request: HttpRequest, policy_id: ObjectId, payload: PolicyUpdateIn) -> PolicyOut:
     actor = _configurator(request)
     given = payload.model_fields_set
-    plain = payload.model_dump(
-        include={
-            "name",
-            "description",
-            "position",
-            "is_active",
-            "priorities",
-            "organisation_tiers",
-            "customer_vip",
-            "channels",
-            "tags",
-            "team_ids",
-            "category_ids",
-            "calendar_id",
-            "pause_statuses",
-            "warn_at_percent",
-        }
-    )
+    plain = payload.model_dump(include=POLICY_FIELDS)
     fields = services.PolicyFields(
         **plain,
         any_customer="customer_vip" in given and payload.customer_vip is None,
