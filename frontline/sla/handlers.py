@@ -23,8 +23,8 @@ from frontline.tickets.models import EventType, Ticket, TicketEvent
 
 def on_ticket_event(*, event: TicketEvent, ticket: Ticket) -> None:
     rematch = event.type in REMATCH_EVENTS
-    fact = fact_from_event(event.type, event.data, at=event.created_at, by="")
-    if not rematch and (event.type not in CLOCK_EVENTS or fact is None):
+    fact = _clock_fact(event)
+    if not rematch and fact is None:
         return
     why = describe(event)
     if collected_replay(why):
