@@ -9,20 +9,17 @@ in this transaction) and names the event handlers it runs afterwards in a batch 
 all the tickets at once (``deferred``, e.g. the SLA replay).
 """
 
-import hashlib
-import mimetypes
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from frontline.accounts.models import Team
 from frontline.core import sequences
 from frontline.core.actors import Actor, ActorKind
-from frontline.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from frontline.core.errors import Conflict, InvalidTransition, PermissionDenied
 from frontline.core.models import Sequence as Counter
 from frontline.customers.models import Customer
 from frontline.tickets import events
@@ -47,7 +44,8 @@ from frontline.tickets.services.messages import (
     _checked_body,
     _link_inline_images,
     _status_after_reply,
-    safe_filename,
+    clean_subject,
+    new_attachment,
 )
 from frontline.tickets.services.rows import insert_rows, update_rows
 
@@ -123,7 +121,7 @@ def open_tickets(
 ) -> list[Opened]:
     """Open a ticket per request, numbered in order (from ``first_number`` when given: a
     counter that moved meanwhile raises ``Conflict``)."""
-    subjects = [_subject(request.subject) for request in requests]
+    subjects = [clean_subject(request.subject) for request in requests]
     contents = [_checked_body(r.body, r.html, r.attachments) for r in requests]
     numbers = _reserve_numbers(len(requests), first=first_number)
     now = timezone.now()
@@ -203,13 +201,6 @@ def _reserve_numbers(count: int, *, first: int | None) -> list[int]:
     return list(range(start, start + count))
 
 
-def _subject(subject: str) -> str:
-    subject = " ".join(subject.split())
-    if not subject:
-        raise ValidationFailed("A ticket needs a subject.", field="subject")
-    return subject[:250]
-
-
 def _new_ticket(request: NewRequest, *, number: int, subject: str, at: datetime) -> Ticket:
     return Ticket(
         number=number,
@@ -284,27 +275,11 @@ def _visible(draft: _Draft) -> str:
 
 def _store_attachments(drafts: Sequence[_Draft], messages: Sequence[Message]) -> None:
     for draft, message in zip(drafts, messages, strict=True):
-        draft.stored = [_attachment(message, item) for item in draft.content.attachments]
+        draft.stored = [new_attachment(message, item) for item in draft.content.attachments]
     insert_rows(a for draft in drafts for a in draft.stored)
     for draft, message in zip(drafts, messages, strict=True):
         if draft.stored:
             _link_inline_images(message, draft.stored)
-
-
-def _attachment(message: Message, item: NewAttachment) -> Attachment:
-    """As ``messages._store_attachment``, stored with the others in one insert."""
-    filename = safe_filename(item.filename)
-    content_type = item.content_type or mimetypes.guess_type(filename)[0]
-    attachment = Attachment(
-        message=message,
-        filename=filename,
-        content_type=(content_type or "application/octet-stream")[:255],
-        size=len(item.content),
-        sha256=hashlib.sha256(item.content).hexdigest(),
-        content_id=item.content_id[:255],
-    )
-    attachment.file.save(filename, ContentFile(item.content), save=False)
-    return attachment
 
 
 def _created(ticket: Ticket, request: NewRequest, *, at: datetime) -> NewEvent:

@@ -84,14 +84,12 @@ def open_ticket(
 ) -> Ticket:
     """Open a ticket whose first message is the customer's request."""
     _ensure_may_open(actor, customer)
-    subject = " ".join(subject.split())
-    if not subject:
-        raise ValidationFailed("A ticket needs a subject.", field="subject")
+    subject = clean_subject(subject)
     content = _checked_body(body, html, attachments)
     now = timezone.now()
     ticket = Ticket.objects.create(
         number=sequences.next_value(TICKET_NUMBER_SEQUENCE, start=FIRST_TICKET_NUMBER),
-        subject=subject[:250],
+        subject=subject,
         customer=customer,
         organisation_id=customer.organisation_id,
         channel=channel,
@@ -310,7 +308,13 @@ def _add_message(
 
 
 def _store_attachment(message: Message, item: NewAttachment) -> Attachment:
-    digest = hashlib.sha256(item.content).hexdigest()
+    attachment = new_attachment(message, item)
+    attachment.save()
+    return attachment
+
+
+def new_attachment(message: Message, item: NewAttachment) -> Attachment:
+    """The attachment's row, its file already written to storage (the row is not saved)."""
     filename = safe_filename(item.filename)
     content_type = item.content_type or mimetypes.guess_type(filename)[0]
     attachment = Attachment(
@@ -318,12 +322,19 @@ def _store_attachment(message: Message, item: NewAttachment) -> Attachment:
         filename=filename,
         content_type=(content_type or "application/octet-stream")[:255],
         size=len(item.content),
-        sha256=digest,
+        sha256=hashlib.sha256(item.content).hexdigest(),
         content_id=item.content_id[:255],
     )
     attachment.file.save(filename, ContentFile(item.content), save=False)
-    attachment.save()
     return attachment
+
+
+def clean_subject(subject: str) -> str:
+    """A ticket's subject on one line, at most 250 characters; an empty one is refused."""
+    subject = " ".join(subject.split())
+    if not subject:
+        raise ValidationFailed("A ticket needs a subject.", field="subject")
+    return subject[:250]
 
 
 def _link_inline_images(message: Message, stored: Sequence[Attachment]) -> None:
