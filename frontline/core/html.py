@@ -1,4 +1,5 @@
-"""Message HTML: sanitised with nh3 before it is stored, and reduced to text for search."""
+"""Message HTML: sanitised with nh3 before it is stored, and reduced to text for search;
+plain-text messages escaped with their links made clickable."""
 
 import html
 import re
@@ -67,3 +68,57 @@ def html_to_text(raw: str) -> str:
 def text_to_html(text: str) -> str:
     paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p]
     return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+
+
+# Web and mail addresses in plain text. A link ends at white space, quotes or angle
+# brackets; trailing punctuation and unbalanced closing brackets are the sentence's. A mail
+# address starts only where a run of address characters starts, so that text such as
+# "a.a.a.a…@" is read in one pass, not once from every dot.
+_LINK = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"']+"
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b",
+    re.IGNORECASE,
+)
+_TRAILING = ".,:;!?'\""
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def linkify(text: str) -> str:
+    """Plain text as HTML: escaped, line breaks kept, web and mail addresses linked
+    (``rel="nofollow noopener noreferrer"``). One regular-expression pass, so a long
+    thread costs little to show."""
+    parts: list[str] = []
+    last = 0
+    for match in _LINK.finditer(text):
+        address = _trim(match.group(0))
+        start, end = match.start(), match.start() + len(address)
+        parts.append(html.escape(text[last:start]))
+        parts.append(_anchor(address))
+        last = end
+    parts.append(html.escape(text[last:]))
+    return re.sub(r"\r?\n", "<br>", "".join(parts))
+
+
+def _trim(address: str) -> str:
+    while address:
+        tail = address[-1]
+        if tail in _TRAILING or (
+            tail in _PAIRS and address.count(_PAIRS[tail]) < address.count(tail)
+        ):
+            address = address[:-1]
+        else:
+            break
+    return address
+
+
+def _anchor(address: str) -> str:
+    if "://" in address:
+        href = address
+    elif address.lower().startswith("www."):
+        href = "http://" + address
+    else:
+        href = "mailto:" + address
+    return (
+        f'<a href="{html.escape(href)}" rel="nofollow noopener noreferrer">'
+        f"{html.escape(address)}</a>"
+    )

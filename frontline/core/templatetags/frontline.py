@@ -1,4 +1,5 @@
-"""Template helpers for the workspace and the portal: short times, initials, JSON for data-*."""
+"""Template helpers for the workspace and the portal: times, linked text, initials, JSON for
+data-*."""
 
 import json
 from datetime import datetime, timedelta
@@ -6,6 +7,10 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from frontline.core.html import linkify
+from frontline.core.timefmt import local_text, time_element
 
 register = template.Library()
 
@@ -28,6 +33,23 @@ def since(value: datetime | None) -> str:
     if local.year == timezone.localtime().year:
         return f"{local:%b} {local.day}"
     return f"{local:%b} {local.day}, {local.year}"
+
+
+@register.filter
+def time_tag(value: datetime | None, style: str = "short") -> SafeString | str:
+    """A ``<time>`` element in the viewer's time zone, the full date and time on hover, and
+    as text the ``style``: "short" (Nov 23, 14:05), "long" (with the year), "day" (Mon 23
+    Nov, 14:05), "clock" (14:05) or "since" (3h)."""
+    if value is None:
+        return ""
+    text = since(value) if style == "since" else local_text(value, style)
+    return time_element(value, text)
+
+
+@register.filter
+def linked(text: str | None) -> SafeString:
+    """Plain text escaped, with line breaks kept and web and mail addresses linked."""
+    return mark_safe(linkify(text or ""))  # noqa: S308 - linkify escapes everything
 
 
 @register.filter

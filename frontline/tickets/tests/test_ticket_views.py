@@ -102,6 +102,24 @@ def test_user_content_is_escaped_and_html_bodies_are_sandboxed(team, agent):
     assert "script-src" not in frame or "default-src &#x27;none&#x27;" in frame
 
 
+def test_links_in_text_messages_can_be_followed(team, agent):
+    ticket = services.open_ticket(
+        customer=factories.make_customer(),
+        subject="Broken page",
+        body="The page https://shop.example.com/checkout?step=2 fails.\nCall me.",
+        actor=Actor.system(),
+        team=team,
+    )
+
+    html = signed_in(agent).get(page_of(ticket)).content.decode()
+
+    assert (
+        '<a href="https://shop.example.com/checkout?step=2" rel="nofollow noopener noreferrer">'
+        in html
+    )
+    assert "</a> fails.<br>Call me." in html
+
+
 def test_pages_carry_a_content_security_policy(ticket, agent):
     policy = signed_in(agent).get(page_of(ticket))["Content-Security-Policy"]
     assert "script-src 'self'" in policy
