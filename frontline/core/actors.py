@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from frontline.accounts.models import User
     from frontline.customers.models import Customer
+
+T = TypeVar("T")
 
 
 class ActorKind(StrEnum):
@@ -20,9 +23,19 @@ class ActorKind(StrEnum):
 
 @dataclass(frozen=True)
 class Actor:
+    """Who acts. An actor lives for one request, one job or one command: what it may see is
+    worked out once (``remember``) and reused by every query of that request."""
+
     kind: ActorKind
     user: User | None = None
     customer: Customer | None = None
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def remember(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` the first time ``key`` is asked for, the same value afterwards."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[no-any-return]
 
     @classmethod
     def system(cls) -> Actor:

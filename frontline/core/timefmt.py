@@ -5,11 +5,11 @@ Formatting with f-strings rather than Django's ``date`` filter: the filter parse
 format on every call, and a list page shows a few hundred times.
 """
 
+import html
 from collections.abc import Callable
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 STYLES: dict[str, Callable[[datetime], str]] = {
@@ -29,9 +29,9 @@ def time_element(value: datetime, text: str, *, title: str = "", css_class: str 
     """``<time>`` with the instant in ``datetime``, the full local date and time (after
     ``title``) on hover, and ``text`` (escaped) inside."""
     local = timezone.localtime(value)
-    hover = f"{title}{STYLES['long'](local)}"
-    css = f' class="{escape(css_class)}"' if css_class else ""
+    hover = html.escape(f"{title}{STYLES['long'](local)}")
+    css = f' class="{html.escape(css_class)}"' if css_class else ""
     return mark_safe(  # noqa: S308 - every part is escaped or made of numbers and month names
-        f'<time{css} datetime="{local.isoformat(timespec="seconds")}" title="{escape(hover)}">'
-        f"{escape(text)}</time>"
+        f'<time{css} datetime="{local.isoformat(timespec="seconds")}" title="{hover}">'
+        f"{html.escape(text)}</time>"
     )

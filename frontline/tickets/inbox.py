@@ -25,7 +25,12 @@ from frontline.tickets.models import (
     Status,
     Ticket,
 )
-from frontline.tickets.queries import NO_SLA_DUE, tickets_visible_to, with_sla_due
+from frontline.tickets.queries import (
+    NO_SLA_DUE,
+    agent_team_ids,
+    tickets_visible_to,
+    with_sla_due,
+)
 
 BUILT_IN_VIEWS: dict[str, str] = {
     "mine": "My open tickets",
@@ -172,7 +177,7 @@ class InboxScope:
 def scope_for(actor: Actor) -> InboxScope:
     """An agent's teams are their memberships; a supervisor in no team has every team."""
     user = actor.user
-    team_ids = list(user.memberships.values_list("team_id", flat=True)) if user else []
+    team_ids = agent_team_ids(actor)
     all_teams = user is not None and not team_ids and sees_all_tickets(user)
     return InboxScope(
         actor=actor, visible=tickets_visible_to(actor), team_ids=team_ids, all_teams=all_teams
@@ -246,8 +251,9 @@ def ordered(tickets: QuerySet[Ticket], sort: str) -> tuple[QuerySet[Ticket], tup
 
 
 def with_row_relations(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """What a list row shows, fetched in the same query."""
-    return tickets.select_related("customer", "assignee", "team", "sla")
+    """What a list row shows, fetched in the same query; the page gives rows their team and
+    assignee from its choices (``views.common.attach_known``)."""
+    return tickets.select_related("customer", "sla")
 
 
 def neighbours(scope: InboxScope, view: InboxView, ticket: Ticket) -> tuple[int | None, int | None]:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import DateTimeField, F, Prefetch, Q, QuerySet, Value
+from django.db.models import DateTimeField, F, IntegerField, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from frontline.accounts.models import User
@@ -21,16 +21,53 @@ from frontline.tickets.models import (
 )
 
 
-def _agent_scope(user: User) -> Q:
+@dataclass(frozen=True)
+class Reach:
+    """The teams an agent belongs to and the organisations they manage."""
+
+    team_ids: list[int]
+    managed_organisation_ids: list[int]
+
+
+_TEAM, _ORGANISATION = 0, 1
+
+
+def agent_reach(actor: Actor) -> Reach:
+    """The actor's teams and managed organisations: one query, once per actor."""
+    user = actor.user
+    if user is None:
+        return Reach([], [])
+
+    def read() -> Reach:
+        kind = {"output_field": IntegerField()}
+        teams = user.memberships.order_by().annotate(kind=Value(_TEAM, **kind))
+        managed = Organisation.objects.filter(account_manager=user).order_by()
+        managed = managed.annotate(kind=Value(_ORGANISATION, **kind))
+        rows = teams.values_list("kind", "team_id").union(
+            managed.values_list("kind", "pk"), all=True
+        )
+        ids: dict[int, list[int]] = {_TEAM: [], _ORGANISATION: []}
+        for which, pk in rows:
+            ids[which].append(pk)
+        return Reach(team_ids=ids[_TEAM], managed_organisation_ids=ids[_ORGANISATION])
+
+    return actor.remember("reach", read)
+
+
+def agent_team_ids(actor: Actor) -> list[int]:
+    """The teams of the actor's user, read once per actor."""
+    return agent_reach(actor).team_ids
+
+
+def _agent_scope(actor: Actor, user: User) -> Q:
     """Tickets of the agent's teams, plus those assigned to them, shared with them, or of
     organisations they manage as account manager. Each part is a small id set, so the outer
     query can still walk an ``updated_at`` index and stop after one page."""
-    team_ids = list(user.memberships.values_list("team_id", flat=True))
-    managed = list(Organisation.objects.filter(account_manager=user).values_list("pk", flat=True))
+    reach = agent_reach(actor)
     collaborating = Ticket.collaborators.through.objects.filter(user_id=user.pk).values("ticket_id")
-    scope = Q(team_id__in=team_ids) | Q(assignee_id=user.pk) | Q(pk__in=collaborating)
-    if managed:
-        scope |= Q(organisation_id__in=managed)
+    scope = Q(team_id__in=reach.team_ids) | Q(assignee_id=user.pk) | Q(pk__in=collaborating)
+    if reach.managed_organisation_ids:
+        scope |= Q(organisation_id__in=reach.managed_organisation_ids)
     return scope
 
 
@@ -57,7 +94,7 @@ def tickets_visible_to(actor: Actor) -> QuerySet[Ticket]:
         return tickets.none()
     if sees_all_tickets(user):
         return tickets
-    return tickets.filter(_agent_scope(user))
+    return tickets.filter(actor.remember("ticket_scope", lambda: _agent_scope(actor, user)))
 
 
 def team_ticket_scope(actor: Actor) -> QuerySet[Ticket]:
@@ -65,8 +102,7 @@ def team_ticket_scope(actor: Actor) -> QuerySet[Ticket]:
     user = actor.user
     if user is None or not is_staff_member(user):
         return Ticket.objects.none()
-    team_ids = list(user.memberships.values_list("team_id", flat=True))
-    return Ticket.objects.filter(team_id__in=team_ids)
+    return Ticket.objects.filter(team_id__in=agent_team_ids(actor))
 
 
 def get_ticket_for(actor: Actor, ticket_id: int) -> Ticket:
@@ -81,13 +117,15 @@ def get_ticket_for(actor: Actor, ticket_id: int) -> Ticket:
     return ticket
 
 
-def get_ticket_by_number_for(actor: Actor, number: int) -> Ticket:
-    ticket = (
-        tickets_visible_to(actor)
-        .select_related("customer", "organisation", "team", "assignee", "category")
-        .filter(number=number)
-        .first()
-    )
+# What a ticket is shown with; a page that has its teams, agents and categories loaded
+# already asks for fewer (``views.common.attach_known``).
+TICKET_RELATIONS = ("customer", "organisation", "team", "assignee", "category")
+
+
+def get_ticket_by_number_for(
+    actor: Actor, number: int, *, related: tuple[str, ...] = TICKET_RELATIONS
+) -> Ticket:
+    ticket = tickets_visible_to(actor).select_related(*related).filter(number=number).first()
     if ticket is None:
         raise NotFound(f"Ticket #{number} does not exist or is not visible to you.")
     return ticket
@@ -125,22 +163,23 @@ class Recipients:
 
 def reply_recipients(ticket: Ticket) -> Recipients:
     """The addresses the email channel sends a reply to (one query): the requester's primary
-    address (else their first), and the copied customers' primary, unbounced addresses."""
+    address (else their first), and the copied customers' primary, unbounced addresses.
+
+    Two arms joined by UNION ALL, each read through the customer index; as one OR condition
+    PostgreSQL scanned every email address."""
+    fields = ("customer_id", "value", "is_primary", "id")
+    emails = Identity.objects.filter(kind=IdentityKind.EMAIL).order_by()
+    own = emails.filter(customer_id=ticket.customer_id).values_list(*fields)
     copied = Ticket.customer_collaborators.through.objects.filter(ticket_id=ticket.pk).values(
         "customer_id"
     )
-    rows = (
-        Identity.objects.filter(kind=IdentityKind.EMAIL)
-        .filter(
-            Q(customer_id=ticket.customer_id)
-            | Q(customer_id__in=copied, is_primary=True, is_flagged=False)
-        )
-        .order_by("-is_primary", "id")
-        .values_list("customer_id", "value")
+    cc_rows = emails.filter(customer_id__in=copied, is_primary=True, is_flagged=False)
+    rows = list(own.union(cc_rows.values_list(*fields), all=True))
+    requester = sorted(
+        (row for row in rows if row[0] == ticket.customer_id), key=lambda r: (not r[2], r[3])
     )
-    own = [value for customer_id, value in rows if customer_id == ticket.customer_id]
-    cc = sorted(value for customer_id, value in rows if customer_id != ticket.customer_id)
-    return Recipients(to=own[0] if own else "", cc=cc[:50])
+    cc = sorted({row[1] for row in rows if row[0] != ticket.customer_id})
+    return Recipients(to=requester[0][1] if requester else "", cc=cc[:50])
 
 
 def events_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[TicketEvent]:

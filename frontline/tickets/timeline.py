@@ -1,8 +1,8 @@
 """A ticket's conversation for the ticket page: messages and audit events in one timeline.
 
-A fixed number of queries whatever the length of the ticket: messages (with authors and
-attachments), events (with actors), and one look-up each for the people, teams,
-categories and tickets that events name by id.
+A fixed number of queries whatever the length of the ticket: messages (with authors), their
+attachments, events (with actors), and one look-up each for the people, teams, categories
+and tickets that events name by id and the page has not named already.
 """
 
 from collections.abc import Callable
@@ -13,6 +13,7 @@ from typing import Any
 from frontline.accounts.models import Team, User
 from frontline.core.actors import Actor
 from frontline.tickets.models import (
+    Attachment,
     Category,
     Channel,
     EventType,
@@ -34,6 +35,7 @@ class Entry:
     message: Message | None = None
     event: TicketEvent | None = None
     text: str = ""
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def is_message(self) -> bool:
@@ -61,15 +63,50 @@ class Names:
         return f"#{number}" if number else "another ticket"
 
 
-def timeline_for(actor: Actor, ticket: Ticket) -> list[Entry]:
-    messages = list(messages_visible_to(actor, ticket))
-    entries = [Entry(at=m.created_at, message=m) for m in messages]
+# What the timeline shows of the people and emails it joins: a long thread builds a few
+# hundred model instances, and their unused columns were most of the page's database time.
+_PEOPLE = ("user__name", "user__email", "customer__name")
+_EMAIL = (
+    "email__status", "email__recipient", "email__sent_at", "email__next_attempt_at",
+    "email__attempts", "email__last_error", "email__ticket_message_id",
+)  # fmt: skip
+_MESSAGE_FIELDS = [
+    *(f.name for f in Message._meta.concrete_fields),
+    *(f"author_{p}" for p in _PEOPLE),
+]
+_EVENT_FIELDS = [
+    *(f.name for f in TicketEvent._meta.concrete_fields),
+    *(f"actor_{p}" for p in _PEOPLE),
+]
+
+
+def timeline_for(actor: Actor, ticket: Ticket, *, known: Names | None = None) -> list[Entry]:
+    """The ticket's messages and events in order. ``known`` names the page already has
+    (its colleagues, teams and categories), so events naming them need no look-up."""
+    fields = [*_MESSAGE_FIELDS, *_EMAIL] if actor.is_agent else _MESSAGE_FIELDS
+    messages = list(messages_visible_to(actor, ticket).prefetch_related(None).only(*fields))
+    files = _attachments_of(messages)
+    entries = [Entry(at=m.created_at, message=m, attachments=files.get(m.pk, ())) for m in messages]
     if actor.is_agent:
-        events = [e for e in events_visible_to(actor, ticket) if e.type not in _HIDDEN]
-        names = _names(actor, events)
+        events = list(
+            events_visible_to(actor, ticket).exclude(type__in=_HIDDEN).only(*_EVENT_FIELDS)
+        )
+        names = _names(actor, events, known or Names({}, {}, {}, {}))
         entries += [Entry(at=e.created_at, event=e, text=describe(e, names)) for e in events]
     # Stable: a message and the event of the same instant keep message-first order.
     return sorted(entries, key=lambda entry: (entry.at, 0 if entry.is_message else 1))
+
+
+def _attachments_of(messages: list[Message]) -> dict[int, tuple[Attachment, ...]]:
+    """The messages' attachments in one query, grouped by message (a prefetch builds a
+    queryset per message, which on a long thread cost more than the query)."""
+    grouped: dict[int, list[Attachment]] = {}
+    rows = Attachment.objects.filter(message_id__in=[m.pk for m in messages]).only(
+        "id", "message_id", "filename", "size"
+    )
+    for attachment in rows.order_by("id"):
+        grouped.setdefault(attachment.message_id, []).append(attachment)
+    return {pk: tuple(files) for pk, files in grouped.items()}
 
 
 def last_message_id(entries: list[Entry]) -> int:
@@ -77,7 +114,7 @@ def last_message_id(entries: list[Entry]) -> int:
     return max(ids, default=0)
 
 
-def _names(actor: Actor, events: list[TicketEvent]) -> Names:
+def _names(actor: Actor, events: list[TicketEvent], known: Names) -> Names:
     users, teams, categories, tickets = set(), set(), set(), set()
     for event in events:
         data = event.data
@@ -92,20 +129,23 @@ def _names(actor: Actor, events: list[TicketEvent]) -> Names:
         elif event.type == EventType.PARENT_CHANGED:
             tickets |= {data.get("from"), data.get("to")}
     return Names(
-        users=_lookup(User.objects.all, users, "name", "email"),
-        teams=_lookup(Team.objects.all, teams, "name"),
-        categories=_lookup(Category.objects.all, categories, "name"),
-        tickets=_lookup(lambda: tickets_visible_to(actor), tickets, "number"),
+        users=_lookup(User.objects.all, users, known.users, "name", "email"),
+        teams=_lookup(Team.objects.all, teams, known.teams, "name"),
+        categories=_lookup(Category.objects.all, categories, known.categories, "name"),
+        tickets=_lookup(lambda: tickets_visible_to(actor), tickets, known.tickets, "number"),
     )
 
 
-def _lookup(queryset: Callable[[], Any], ids: set[Any], *fields: str) -> dict[int, Any]:
-    """Names for the ids events mention; no query when there are none."""
-    wanted = [i for i in ids if isinstance(i, int)]
-    if not wanted:
-        return {}
-    rows = queryset().filter(pk__in=wanted).values_list("pk", *fields)
-    return {row[0]: next((v for v in row[1:] if v), row[-1]) for row in rows}
+def _lookup(
+    queryset: Callable[[], Any], ids: set[Any], known: dict[int, Any], *fields: str
+) -> dict[int, Any]:
+    """Names for the ids events mention; a query only for those not already known."""
+    names = {i: known[i] for i in ids if i in known}
+    wanted = [i for i in ids if isinstance(i, int) and i not in known]
+    if wanted:
+        rows = queryset().filter(pk__in=wanted).values_list("pk", *fields)
+        names |= {row[0]: next((v for v in row[1:] if v), row[-1]) for row in rows}
+    return names
 
 
 def _label(choices: Any, value: Any) -> str:

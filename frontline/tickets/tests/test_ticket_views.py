@@ -423,10 +423,13 @@ def page_queries(client, path):
 
 
 def test_the_ticket_page_makes_the_same_queries_for_a_short_or_long_ticket(agent, team, customer):
-    """Pinned: the same 28 queries for 2 or 60 messages, events and attachments: the ticket
-    and the actor's scope (4), messages, attachments, events, panel choices and people (6),
-    the SLA panel (1), customer 360 (4), the reply's recipients (1), previous/next in the
-    view (6), and the page frame (4)."""
+    """Pinned: the same 21 queries for 2 or 80 messages, events and attachments: session
+    and user (2), the agent's teams and managed organisations (1), the ticket (1), teams,
+    colleagues and categories for the panel, which also name the ticket's team, assignee
+    and category and the people events mention (3), messages, attachments and events (3),
+    tags, collaborators and linked tickets (3), customer 360 (2), the reply's recipients
+    (1), the saved views and previous/next in the view (3), unread notifications (1) and
+    the SLA panel (1)."""
     ticket = factories.make_ticket(team=team, customer=customer)
     actor = Actor.for_user(agent)
     services.assign_ticket(ticket, assignee=agent, actor=actor)
@@ -438,10 +441,12 @@ def test_the_ticket_page_makes_the_same_queries_for_a_short_or_long_ticket(agent
         attachment = services.NewAttachment(filename=f"{n}.txt", content=b"x")
         services.add_note(ticket, body=f"Note {n}", actor=actor, attachments=[attachment])
         services.reply_to_ticket(ticket, body=f"Reply {n}", actor=Actor.for_customer(customer))
+        services.reply_to_ticket(ticket, body=f"Answer {n}", actor=actor)
         services.set_tags(ticket, tags=[f"t{n}"], actor=actor)
     long = page_queries(client, path)
 
-    assert short == long == 28
+    assert ticket.messages.filter(email__isnull=False).count() == 20
+    assert short == long == 21
 
 
 def test_every_ticket_form_needs_a_csrf_token(ticket, agent):
@@ -450,3 +455,21 @@ def test_every_ticket_form_needs_a_csrf_token(ticket, agent):
     for action in POSTS:
         assert client.post(f"{page_of(ticket)}{action}/", {"body": "x"}).status_code == 403
     assert Ticket.objects.get(pk=ticket.pk).messages.count() == 1
+
+
+def test_a_deactivated_colleague_is_still_named_on_the_page_and_in_the_inbox(agent, team):
+    """Team, assignee and the people events mention come from the page's colleague list;
+    someone no longer on it (deactivated) is still named, not shown as "someone"."""
+    leaver = factories.make_agent(teams=(team,), name="Lena Leaver")
+    ticket = factories.make_ticket(team=team, subject="Handed over")
+    services.assign_ticket(ticket, assignee=leaver, actor=Actor.for_user(agent))
+    leaver.is_active = False
+    leaver.save(update_fields=["is_active"])
+    client = signed_in(agent)
+
+    page = client.get(page_of(ticket)).content.decode()
+    inbox = client.get("/inbox/teams/").content.decode()
+
+    assert "Assigned to Lena Leaver" in page
+    assert "assigned the ticket to Lena Leaver" in page
+    assert "Lena Leaver" in inbox.split("Handed over", 1)[1].split("</tr>", 1)[0]

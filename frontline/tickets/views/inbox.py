@@ -14,7 +14,7 @@ from frontline.core.web import add_domain_error, is_htmx, staff_required, web_ac
 from frontline.tickets import inbox, services
 from frontline.tickets.forms import BulkForm, InboxFilterForm, SaveViewForm
 from frontline.tickets.models import InboxPreference, InboxSort, SavedView, Ticket
-from frontline.tickets.views.common import Choices, workspace_choices
+from frontline.tickets.views.common import Choices, attach_known, workspace_choices
 
 PAGE_SIZE = 50
 
@@ -51,6 +51,7 @@ def inbox_view(request: HttpRequest, key: str) -> HttpResponse:
     query.pop("cursor", None)
     context["list_url"] = _with_query(request.path, query)
     context["row_query"] = view_query(view.key, query)
+    attach_known(page.items, choices)
     _link_rows(page.items, context["row_query"])
     if is_htmx(request) and request.GET.get("cursor"):
         return render(request, "tickets/_ticket_rows.html", context)

@@ -39,8 +39,13 @@ from frontline.tickets.queries import (
     messages_visible_to,
     reply_recipients,
 )
-from frontline.tickets.timeline import last_message_id, timeline_for
-from frontline.tickets.views.common import Choices, active_categories, workspace_choices
+from frontline.tickets.timeline import Names, last_message_id, timeline_for
+from frontline.tickets.views.common import (
+    Choices,
+    active_categories,
+    attach_known,
+    workspace_choices,
+)
 from frontline.tickets.views.inbox import filter_params, view_query
 
 # Service field names that differ from the form's.
@@ -55,7 +60,7 @@ FIELD_NAMES = {
 @staff_required
 def ticket_page(request: HttpRequest, number: int) -> HttpResponse:
     actor = web_actor(request)
-    ticket = get_ticket_by_number_for(actor, number)
+    ticket = get_ticket_by_number_for(actor, number, related=("customer", "organisation"))
     return render(request, "tickets/ticket.html", _page_context(request, actor, ticket))
 
 
@@ -76,10 +81,18 @@ def ticket_panel(request: HttpRequest, number: int) -> HttpResponse:
 def _page_context(
     request: HttpRequest, actor: Actor, ticket: Ticket, **forms: Any
 ) -> dict[str, Any]:
+    choices, categories = workspace_choices(), active_categories()
+    attach_known([ticket], choices, categories)
+    known = Names(
+        users={u.pk: str(u) for u in choices.agents},
+        teams={t.pk: t.name for t in choices.teams},
+        categories={c.pk: c.name for c in categories},
+        tickets={},
+    )
     context = {
         "section": "inbox",
-        **_timeline_context(actor, ticket),
-        **_panel_context(ticket, **forms),
+        **_timeline_context(actor, ticket, known=known),
+        **_panel_context(ticket, choices=choices, categories=categories, **forms),
         "c360": customer_360(actor, ticket),
         "recipients": reply_recipients(ticket),
         "reply_form": forms.get("reply_form") or ReplyForm(),
@@ -90,13 +103,19 @@ def _page_context(
     return context
 
 
-def _timeline_context(actor: Actor, ticket: Ticket) -> dict[str, Any]:
-    entries = timeline_for(actor, ticket)
+def _timeline_context(actor: Actor, ticket: Ticket, known: Names | None = None) -> dict[str, Any]:
+    entries = timeline_for(actor, ticket, known=known)
     return {"ticket": ticket, "entries": entries, "seen": last_message_id(entries)}
 
 
-def _panel_context(ticket: Ticket, **forms: Any) -> dict[str, Any]:
-    choices = workspace_choices()
+def _panel_context(
+    ticket: Ticket,
+    *,
+    choices: Choices | None = None,
+    categories: list[Category] | None = None,
+    **forms: Any,
+) -> dict[str, Any]:
+    choices = choices or workspace_choices()
     tags = [t.name for t in ticket.tags.all()]
     return {
         "ticket": ticket,
@@ -105,7 +124,7 @@ def _panel_context(ticket: Ticket, **forms: Any) -> dict[str, Any]:
         "parent_number": _parent_number(ticket),
         "children": list(ticket.children.order_by("number").values_list("number", flat=True)[:20]),
         "properties_form": forms.get("properties_form")
-        or _properties_form(ticket, choices, tags=tags),
+        or _properties_form(ticket, choices, tags=tags, categories=categories),
         "collaborator_form": forms.get("collaborator_form")
         or CollaboratorForm(agents=choices.agents),
         "merge_form": forms.get("merge_form") or MergeForm(),
@@ -120,13 +139,18 @@ def _parent_number(ticket: Ticket) -> int | None:
 
 
 def _properties_form(
-    ticket: Ticket, choices: Choices, *, tags: list[str], data: Any = None
+    ticket: Ticket,
+    choices: Choices,
+    *,
+    tags: list[str],
+    data: Any = None,
+    categories: list[Category] | None = None,
 ) -> PropertiesForm:
     return PropertiesForm(
         data,
         teams=choices.teams,
         agents=choices.agents,
-        categories=active_categories(),
+        categories=active_categories() if categories is None else categories,
         initial={
             "status": ticket.status,
             "priority": ticket.priority,
