@@ -8,6 +8,7 @@
 
 import os
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -175,11 +176,14 @@ def redis_url() -> str:
 
 
 @pytest.fixture(params=["sqlite", "redis"])
-def job_queue(request: pytest.FixtureRequest, tmp_path: Any) -> Any:
+def job_queue(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Any]:
     """A real queue for the tests of jobs, once on a SQLite file and once on Redis (required
     in CI): hand it to ``frontline.core.testing.worker.running_worker``."""
-    from frontline.core.testing.worker import redis_queue, sqlite_queue
+    from frontline.core.testing.worker import disconnect, redis_queue, sqlite_queue
 
     if request.param == "redis":
-        return redis_queue(request.getfixturevalue("redis_url"))
-    return sqlite_queue(tmp_path)
+        storage = redis_queue(request.getfixturevalue("redis_url"))
+        yield storage
+        disconnect(storage)
+    else:
+        yield sqlite_queue(tmp_path)

@@ -12,11 +12,26 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+# English names, as the rest of the interface; strftime is locale-bound and, per call,
+# several times slower than a tuple look-up.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _clock(local: datetime) -> str:
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
 STYLES: dict[str, Callable[[datetime], str]] = {
-    "short": lambda local: f"{local:%b} {local.day}, {local:%H:%M}",  # Nov 23, 14:05
-    "long": lambda local: f"{local:%b} {local.day}, {local.year}, {local:%H:%M}",
-    "day": lambda local: f"{local:%a} {local.day} {local:%b}, {local:%H:%M}",  # Mon 23 Nov, …
-    "clock": lambda local: f"{local:%H:%M}",
+    # Nov 23, 14:05
+    "short": lambda local: f"{MONTHS[local.month - 1]} {local.day}, {_clock(local)}",
+    # Nov 23, 2026, 14:05
+    "long": lambda local: f"{MONTHS[local.month - 1]} {local.day}, {local.year}, {_clock(local)}",
+    # Mon 23 Nov, 14:05
+    "day": lambda local: (
+        f"{_DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]}, {_clock(local)}"
+    ),
+    "clock": _clock,
 }
 
 

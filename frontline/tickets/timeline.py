@@ -36,6 +36,8 @@ class Entry:
     event: TicketEvent | None = None
     text: str = ""
     attachments: tuple[Attachment, ...] = ()
+    # How a reply's email fared (staff only): the email channel's OutboundMessage, if any.
+    email: Any = None
 
     @property
     def is_message(self) -> bool:
@@ -86,7 +88,15 @@ def timeline_for(actor: Actor, ticket: Ticket, *, known: Names | None = None) ->
     fields = [*_MESSAGE_FIELDS, *_EMAIL] if actor.is_agent else _MESSAGE_FIELDS
     messages = list(messages_visible_to(actor, ticket).prefetch_related(None).only(*fields))
     files = _attachments_of(messages)
-    entries = [Entry(at=m.created_at, message=m, attachments=files.get(m.pk, ())) for m in messages]
+    entries = [
+        Entry(
+            at=m.created_at,
+            message=m,
+            attachments=files.get(m.pk, ()),
+            email=getattr(m, "email", None) if actor.is_agent else None,
+        )
+        for m in messages
+    ]
     if actor.is_agent:
         events = list(
             events_visible_to(actor, ticket).exclude(type__in=_HIDDEN).only(*_EVENT_FIELDS)

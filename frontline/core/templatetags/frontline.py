@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from frontline.core.html import linkify
-from frontline.core.timefmt import local_text, time_element
+from frontline.core.timefmt import MONTHS, local_text, time_element
 
 register = template.Library()
 
@@ -31,8 +31,8 @@ def since(value: datetime | None) -> str:
         return f"{delta.days}d"
     local = timezone.localtime(value)
     if local.year == timezone.localtime().year:
-        return f"{local:%b} {local.day}"
-    return f"{local:%b} {local.day}, {local.year}"
+        return f"{MONTHS[local.month - 1]} {local.day}"
+    return f"{MONTHS[local.month - 1]} {local.day}, {local.year}"
 
 
 @register.filter

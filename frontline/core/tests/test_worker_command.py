@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from huey.storage import RedisStorage, SqliteStorage
 
+from frontline.core.testing.worker import disconnect
 from frontline.core.worker import queue
 from frontline.sla import tasks
 
@@ -30,9 +31,12 @@ def standalone_queue(request, tmp_path):
     name = f"frontline-worker-test-{uuid.uuid4().hex[:8]}"
     if request.param == "RedisHuey":
         url = request.getfixturevalue("redis_url")
-        return request.param, {"REDIS_URL": url}, RedisStorage(name=name, url=url)
+        storage = RedisStorage(name=name, url=url)
+        yield request.param, {"REDIS_URL": url}, storage
+        disconnect(storage)
+        return
     path = str(tmp_path / "queue.sqlite3")
-    return request.param, {"HUEY_SQLITE_PATH": path}, SqliteStorage(name=name, filename=path)
+    yield request.param, {"HUEY_SQLITE_PATH": path}, SqliteStorage(name=name, filename=path)
 
 
 @pytest.mark.slow

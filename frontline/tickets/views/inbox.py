@@ -52,7 +52,7 @@ def inbox_view(request: HttpRequest, key: str) -> HttpResponse:
     context["list_url"] = _with_query(request.path, query)
     context["row_query"] = view_query(view.key, query)
     attach_known(page.items, choices)
-    _link_rows(page.items, context["row_query"])
+    _prepare_rows(page.items, context["row_query"])
     if is_htmx(request) and request.GET.get("cursor"):
         return render(request, "tickets/_ticket_rows.html", context)
     context |= {
@@ -114,12 +114,15 @@ def _with_query(path: str, query: QueryDict) -> str:
     return f"{path}?{query.urlencode()}" if query else path
 
 
-def _link_rows(tickets: list[Ticket], row_query: str) -> None:
-    """Each row's link to its ticket, carrying the view (one reverse per page, not two
-    template url tags per row)."""
+def _prepare_rows(tickets: list[Ticket], row_query: str) -> None:
+    """What each row shows beyond the ticket's own fields: its link, carrying the view (one
+    reverse per page, not two url tags per row), and its next SLA due time (a ticket
+    without SLA has no row to read, which the template would find only by failing)."""
     prefix = reverse("tickets:ticket", args=[1]).removesuffix("1/")
     for ticket in tickets:
         ticket.href = f"{prefix}{ticket.number}/?{row_query}"  # type: ignore[attr-defined]
+        sla = getattr(ticket, "sla", None)
+        ticket.sla_due_at = sla.next_due_at if sla else None  # type: ignore[attr-defined]
 
 
 def view_query(key: str, params: QueryDict) -> str:
