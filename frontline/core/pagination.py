@@ -51,7 +51,11 @@ def _decode(cursor: str, count: int) -> list[Any]:
 
 
 def _after(order: Sequence[str], values: list[Any]) -> Q:
-    """Rows strictly after ``values`` in ``order`` (e.g. ["-updated_at", "-id"])."""
+    """Rows strictly after ``values`` in ``order`` (e.g. ["-updated_at", "-id"]).
+
+    Written out as ``a < x OR (a = x AND id < y)``, with ``a <= x`` in front: the OR alone
+    is no index condition, and PostgreSQL walked the index from its start, filtering
+    thousands of rows, to find the row after one deep in a list."""
     condition = Q()
     for index in range(len(order) - 1, -1, -1):
         name = order[index].lstrip("-")
@@ -60,6 +64,10 @@ def _after(order: Sequence[str], values: list[Any]) -> Q:
         if index < len(order) - 1:
             step |= Q(**{name: values[index]}) & condition
         condition = step
+    if len(order) > 1 and values[0] is not None:
+        first = order[0]
+        bound = "lte" if first.startswith("-") else "gte"
+        condition = Q(**{f"{first.lstrip('-')}__{bound}": values[0]}) & condition
     return condition
 
 

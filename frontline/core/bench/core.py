@@ -9,7 +9,8 @@ Reads first (on the loaded data as it is), then creation:
 - ``ticket_read_p95_ms``: ``GET /api/v1/tickets/{id}`` of tickets with 20 messages;
 - ``customer_tickets_p95_ms``: ``GET /api/v1/tickets`` with customers' tokens;
 - ``inbox_page_p95_ms`` and ``ticket_page_p95_ms``: the workspace's HTML inbox
-  (``/inbox/teams/``) and ticket page (a 20-message thread) for a signed-in agent;
+  (``/inbox/teams/``) and ticket page (a 20-message thread, opened from that inbox so its
+  previous and next tickets are worked out) for a signed-in agent;
 - ``create_service_per_s`` and ``create_api_per_s``: tickets opened one after another
   through ``open_ticket`` and through ``POST /api/v1/tickets``;
 - ``load_tickets_per_s``: the bulk load itself, for information.
@@ -178,7 +179,7 @@ def _measure_reads(reporter: Reporter, people: Participants, requests: int) -> N
 
 def _measure_pages(reporter: Reporter, people: Participants, requests: int) -> None:
     """The workspace as HTML, as a signed-in agent's browser asks for it: the inbox
-    (``/inbox/teams/``) and the ticket page of the long threads."""
+    (``/inbox/teams/``) and the ticket page of the long threads as opened from it."""
     clients: dict[int, Client] = {}
     for agent in people.agents:
         assert agent.user is not None  # noqa: S101 - staff actors have users
@@ -199,7 +200,7 @@ def _measure_pages(reporter: Reporter, people: Participants, requests: int) -> N
         for number, team in threads.values_list("number", "team_id")
     ]
     ticket = time_each(
-        lambda p: _page(clients[p[1]], f"/tickets/{p[0]}/"), _rotate(pages, requests)
+        lambda p: _page(clients[p[1]], f"/tickets/{p[0]}/?view=teams"), _rotate(pages, requests)
     )
     reporter.latencies("ticket_page", ticket)
 

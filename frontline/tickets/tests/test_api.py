@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from frontline.core.actors import Actor
 from frontline.core.testing import factories
 from frontline.tickets import services
-from frontline.tickets.models import Priority, Status
+from frontline.tickets.models import Priority, Status, Ticket
 
 
 def open_via_api(client, **extra):
@@ -78,6 +78,24 @@ def test_list_pages_with_a_cursor_and_keeps_filters(agent, team, api_as):
     seen = [t["id"] for page in (first, second, third) for t in page["items"]]
     assert len(seen) == len(set(seen)) == 5
     assert third["next"] is None
+
+
+def test_pages_neither_skip_nor_repeat_tickets_updated_at_the_same_instant(
+    agent, team, api_as
+):
+    tickets = [factories.make_ticket(team=team) for _ in range(7)]
+    same = tickets[0].updated_at
+    Ticket.objects.filter(pk__in=[t.pk for t in tickets[1:6]]).update(updated_at=same)
+    client = api_as(agent)
+
+    seen, path = [], "/api/v1/tickets?page_size=2"
+    while path:
+        page = client.get(path).json()
+        seen += [t["id"] for t in page["items"]]
+        path = page["next"]
+
+    assert sorted(seen) == sorted(t.pk for t in tickets)
+    assert len(seen) == 7
 
 
 def test_page_size_is_capped(agent, api_as):
