@@ -80,9 +80,7 @@ def test_list_pages_with_a_cursor_and_keeps_filters(agent, team, api_as):
     assert third["next"] is None
 
 
-def test_pages_neither_skip_nor_repeat_tickets_updated_at_the_same_instant(
-    agent, team, api_as
-):
+def test_pages_neither_skip_nor_repeat_tickets_updated_at_the_same_instant(agent, team, api_as):
     tickets = [factories.make_ticket(team=team) for _ in range(7)]
     same = tickets[0].updated_at
     Ticket.objects.filter(pk__in=[t.pk for t in tickets[1:6]]).update(updated_at=same)
