@@ -213,6 +213,18 @@ def find_view(views: Sequence[InboxView], key: str) -> InboxView | None:
     return next((v for v in views if v.key == key), None)
 
 
+def view_named(actor: Actor, key: str) -> InboxView | None:
+    """The view ``key`` of this agent: a built-in one without a query, a saved one (``v12``)
+    only if it is theirs."""
+    if key in BUILT_IN_VIEWS:
+        return InboxView(key=key, name=BUILT_IN_VIEWS[key])
+    number = key[1:]
+    if actor.user is None or not key.startswith("v") or not number.isdigit() or len(number) > 18:
+        return None
+    saved = SavedView.objects.filter(owner=actor.user, pk=int(number)).first()
+    return saved_view(saved) if saved is not None else None
+
+
 def tickets_in(scope: InboxScope, view: InboxView) -> QuerySet[Ticket]:
     """The tickets of a view, unordered."""
     unsolved = Q(unsolved=True)

@@ -10,7 +10,8 @@ from frontline.core.actors import Actor
 from frontline.core.testing import factories
 from frontline.customers.services import create_customer
 from frontline.tickets import services
-from frontline.tickets.models import Channel, MessageKind, Priority, Status, Ticket
+from frontline.tickets.models import Channel, InboxSort, MessageKind, Priority, Status, Ticket
+from frontline.tickets.services.saved_views import save_view
 
 
 def signed_in(user):
@@ -377,6 +378,37 @@ def test_previous_and_next_follow_the_view(agent, team):
     assert response.context["next_number"] == older.number
 
 
+def test_previous_and_next_follow_only_the_agents_own_saved_view(agent, team):
+    low = factories.make_ticket(team=team, priority=Priority.LOW)
+    urgent = factories.make_ticket(team=team, priority=Priority.URGENT)
+    high = factories.make_ticket(team=team, priority=Priority.HIGH)
+    mine = save_view(
+        name="Hot",
+        filters={"priorities": ["high", "urgent"]},
+        sort=InboxSort.PRIORITY,
+        actor=Actor.for_user(agent),
+    )
+    colleague = factories.make_agent(teams=(team,))
+    theirs = save_view(
+        name="Hot",
+        filters={"priorities": ["high", "urgent"]},
+        sort=InboxSort.PRIORITY,
+        actor=Actor.for_user(colleague),
+    )
+    client = signed_in(agent)
+
+    own = client.get(f"{page_of(urgent)}?view=v{mine.pk}")
+    other = client.get(f"{page_of(urgent)}?view=v{theirs.pk}")
+    huge = client.get(f"{page_of(urgent)}?view=v{'9' * 40}")
+
+    assert (own.context["previous_number"], own.context["next_number"]) == (None, high.number)
+    assert own.context["view"].name == "Hot"
+    assert low.number not in (own.context["previous_number"], own.context["next_number"])
+    for refused in (other, huge):
+        assert refused.status_code == 200
+        assert refused.context["view"] is None
+
+
 def test_previous_and_next_follow_an_unsaved_filter_view(agent, team):
     low = factories.make_ticket(team=team, subject="Low one", priority=Priority.LOW)
     factories.make_ticket(team=team, subject="Normal one", priority=Priority.NORMAL)
@@ -423,13 +455,13 @@ def page_queries(client, path):
 
 
 def test_the_ticket_page_makes_the_same_queries_for_a_short_or_long_ticket(agent, team, customer):
-    """Pinned: the same 21 queries for 2 or 80 messages, events and attachments: session
+    """Pinned: the same 20 queries for 2 or 80 messages, events and attachments: session
     and user (2), the agent's teams and managed organisations (1), the ticket (1), teams,
     colleagues and categories for the panel, which also name the ticket's team, assignee
     and category and the people events mention (3), messages, attachments and events (3),
     tags, collaborators and linked tickets (3), customer 360 (2), the reply's recipients
-    (1), the saved views and previous/next in the view (3), unread notifications (1) and
-    the SLA panel (1)."""
+    (1), previous and next in the built-in view (2), unread notifications (1) and the SLA
+    panel (1)."""
     ticket = factories.make_ticket(team=team, customer=customer)
     actor = Actor.for_user(agent)
     services.assign_ticket(ticket, assignee=agent, actor=actor)
@@ -446,7 +478,7 @@ def test_the_ticket_page_makes_the_same_queries_for_a_short_or_long_ticket(agent
     long = page_queries(client, path)
 
     assert ticket.messages.filter(email__isnull=False).count() == 20
-    assert short == long == 21
+    assert short == long == 20
 
 
 def test_every_ticket_form_needs_a_csrf_token(ticket, agent):

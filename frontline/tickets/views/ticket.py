@@ -184,7 +184,7 @@ def _navigation(request: HttpRequest, actor: Actor, ticket: Ticket) -> dict[str,
 
 def _came_from(request: HttpRequest, actor: Actor, key: str) -> inbox.InboxView | None:
     if key != inbox.FILTER_VIEW:
-        return inbox.find_view(inbox.views_for(actor), key)
+        return inbox.view_named(actor, key)
     choices = workspace_choices()
     form = InboxFilterForm(request.GET, teams=choices.teams, agents=choices.agents)
     if not form.is_valid():
