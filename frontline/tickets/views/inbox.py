@@ -24,8 +24,7 @@ def inbox_home(request: HttpRequest) -> HttpResponse:
     """Open the view the agent used last, else "my open tickets"."""
     user = web_actor(request).user
     last = InboxPreference.objects.filter(user=user).values_list("last_view", flat=True).first()
-    views = inbox.views_for(web_actor(request))
-    key = last if last and inbox.find_view(views, last) else inbox.DEFAULT_VIEW
+    key = last if last and inbox.view_named(web_actor(request), last) else inbox.DEFAULT_VIEW
     return HttpResponseRedirect(reverse("tickets:view", args=[key]))
 
 

@@ -97,7 +97,7 @@ def _page_context(
         "recipients": reply_recipients(ticket),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "note_form": forms.get("note_form") or NoteForm(),
-        **_navigation(request, actor, ticket),
+        **_navigation(request, actor, ticket, choices),
     }
     context["reply_form"].initial.setdefault("seen", context["seen"])
     return context
@@ -162,11 +162,13 @@ def _properties_form(
     )
 
 
-def _navigation(request: HttpRequest, actor: Actor, ticket: Ticket) -> dict[str, Any]:
+def _navigation(
+    request: HttpRequest, actor: Actor, ticket: Ticket, choices: Choices
+) -> dict[str, Any]:
     """Previous and next ticket in the inbox view the agent came from (``?view=``, and for
     the unsaved filter view its filters)."""
     key = request.GET.get("view", "")
-    view = _came_from(request, actor, key) if key else None
+    view = _came_from(request, actor, key, choices) if key else None
     if view is None:
         return {"view": None, "previous_number": None, "next_number": None}
     previous, following = inbox.neighbours(inbox.scope_for(actor), view, ticket)
@@ -182,10 +184,11 @@ def _navigation(request: HttpRequest, actor: Actor, ticket: Ticket) -> dict[str,
     }
 
 
-def _came_from(request: HttpRequest, actor: Actor, key: str) -> inbox.InboxView | None:
+def _came_from(
+    request: HttpRequest, actor: Actor, key: str, choices: Choices
+) -> inbox.InboxView | None:
     if key != inbox.FILTER_VIEW:
         return inbox.view_named(actor, key)
-    choices = workspace_choices()
     form = InboxFilterForm(request.GET, teams=choices.teams, agents=choices.agents)
     if not form.is_valid():
         return None
