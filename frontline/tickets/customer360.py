@@ -5,6 +5,7 @@ Order history and satisfaction arrive with their apps; the template keeps places
 """
 
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,7 @@ from frontline.accounts.models import User
 from frontline.core.actors import Actor
 from frontline.customers.models import Customer, Identity, Organisation
 from frontline.tickets.models import UNSOLVED_STATUSES, Ticket
-from frontline.tickets.queries import tickets_visible_to
+from frontline.tickets.queries import ticket_identities, tickets_visible_to
 
 OTHER_TICKETS = 8
 
@@ -45,7 +46,11 @@ class Customer360:
         return sorted(self.organisation.custom_attributes.items()) if self.organisation else []
 
 
-def customer_360(actor: Actor, ticket: Ticket) -> Customer360:
+def customer_360(
+    actor: Actor, ticket: Ticket, identities: Sequence[Identity] | None = None
+) -> Customer360:
+    """The panel for ``ticket``; ``identities`` may hold the ticket's identities already read
+    (``ticket_identities``), of which the requester's are shown."""
     customer = ticket.customer
     organisation = ticket.organisation
     manager = None
@@ -54,13 +59,20 @@ def customer_360(actor: Actor, ticket: Ticket) -> Customer360:
     others = list(_other_tickets(actor, ticket)[: OTHER_TICKETS + 1])
     return Customer360(
         customer=customer,
-        identities=list(customer.identities.order_by("kind", "-is_primary", "value")),
+        identities=_own_identities(ticket, identities),
         organisation=organisation,
         account_manager=manager,
         other_tickets=others[:OTHER_TICKETS],
         more_tickets=len(others) > OTHER_TICKETS,
         local_time=_local_time(customer.time_zone),
     )
+
+
+def _own_identities(ticket: Ticket, identities: Sequence[Identity] | None) -> list[Identity]:
+    rows = ticket_identities(ticket) if identities is None else identities
+    # A requester copied on their own ticket comes twice.
+    own = {i.pk: i for i in rows if i.customer_id == ticket.customer_id}
+    return sorted(own.values(), key=lambda i: (i.kind, not i.is_primary, i.value))
 
 
 def _other_tickets(actor: Actor, ticket: Ticket) -> Any:

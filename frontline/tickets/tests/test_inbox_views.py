@@ -3,10 +3,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from frontline.accounts.models import Role
 from frontline.core.actors import Actor
 from frontline.core.testing import factories
-from frontline.tickets import services
-from frontline.tickets.models import Channel, InboxSort, Priority, SavedView, Status
+from frontline.tickets import inbox, queries, services
+from frontline.tickets.models import Channel, InboxSort, Priority, SavedView, Status, Ticket
 
 
 def signed_in(user):
@@ -71,6 +72,54 @@ def test_views_hold_what_their_names_say(agent, teammate, team, other_team):
     assert elsewhere.subject not in teams_page
     assert pending.subject in pending_page
     assert unassigned.subject not in pending_page
+
+
+def test_every_built_in_view_stays_within_what_the_agent_may_see(
+    agent, teammate, outsider, supervisor, analyst, team, other_team, customer
+):
+    """Built-in views leave the visibility scope out of their SQL; each must still hold
+    only tickets the agent may see, and exactly those of its condition among them."""
+    lead = factories.make_agent(role=Role.SUPERVISOR, teams=(team,), name="Lee Lead")
+    loner = factories.make_agent(name="Nia No-team")
+    tickets = [
+        factories.make_ticket(team=team),
+        factories.make_ticket(team=other_team),
+        factories.make_ticket(customer=customer),
+    ]
+    for index, status in enumerate((Status.PENDING, Status.SOLVED)):
+        ticket = factories.make_ticket(team=team if index else other_team)
+        assign(ticket, teammate if index else outsider)
+        services.change_status(ticket, status=status, actor=Actor.for_user(supervisor))
+        tickets.append(ticket)
+    # Held outside its team, as data moved between teams can leave it.
+    Ticket.objects.filter(pk=tickets[1].pk).update(assignee=agent)
+    Ticket.objects.filter(pk=tickets[3].pk).update(assignee=loner)
+    people = [agent, teammate, outsider, supervisor, analyst, lead, loner]
+
+    held = {}
+    for person in people:
+        scope = inbox.scope_for(Actor.for_user(person))
+        visible = set(
+            queries.tickets_visible_to(Actor.for_user(person)).values_list("pk", flat=True)
+        )
+        for key in inbox.BUILT_IN_VIEWS:
+            pks = set(
+                inbox.tickets_in(scope, inbox.view_named(scope.actor, key)).values_list(
+                    "pk", flat=True
+                )
+            )
+            assert pks <= visible, (person.name, key)
+            held[person.name, key] = pks
+
+    assert held["Alice Agent", "mine"] == {tickets[1].pk}
+    assert held["Alice Agent", "teams"] == {tickets[0].pk}
+    assert held["Olga Outsider", "teams"] == {tickets[1].pk, tickets[3].pk}
+    assert held["Olga Outsider", "pending"] == {tickets[3].pk}
+    assert held["Tom Teammate", "solved"] == {tickets[4].pk}
+    assert held["Sam Supervisor", "teams"] == {t.pk for t in tickets[:4]}
+    assert held["Lee Lead", "teams"] == {tickets[0].pk}
+    assert held["Nia No-team", "pending"] == {tickets[3].pk}
+    assert held["Nia No-team", "teams"] == set()
 
 
 def counts_of(client, path, params=None):

@@ -7,6 +7,7 @@ from frontline.core.errors import (
     InvalidAssignee,
     InvalidMerge,
     InvalidTransition,
+    NotFound,
     PermissionDenied,
     TooLarge,
     ValidationFailed,
@@ -20,6 +21,7 @@ from frontline.tickets.models import (
     MessageKind,
     Priority,
     Status,
+    Ticket,
 )
 
 
@@ -177,6 +179,48 @@ def test_collaborator_sees_a_ticket_outside_their_teams(agent, outsider, team):
     services.add_collaborator(ticket, user=outsider, actor=Actor.for_user(agent))
 
     assert queries.tickets_visible_to(Actor.for_user(outsider)).filter(pk=ticket.pk).count() == 1
+
+
+def test_one_ticket_is_found_exactly_when_it_is_in_the_actors_list(
+    agent, outsider, supervisor, analyst, team, other_team, customer
+):
+    """``get_ticket_for`` checks staff in Python; it must agree with the list scope."""
+    manager = factories.make_agent(name="Mia Manager")
+    retired = factories.make_agent(teams=(team,), name="Rita Retired")
+    managed = factories.make_customer(
+        organisation=factories.make_organisation(account_manager=manager)
+    )
+    own_team = factories.make_ticket(team=team, subject="own_team")
+    elsewhere = factories.make_ticket(team=other_team, subject="elsewhere")
+    no_team = factories.make_ticket(customer=customer, subject="no_team")
+    assigned = factories.make_ticket(team=other_team, subject="assigned")
+    # Held by an agent outside its team (assignment rules would refuse it; data may not).
+    Ticket.objects.filter(pk=assigned.pk).update(assignee=agent)
+    shared = factories.make_ticket(team=other_team, subject="shared")
+    services.add_collaborator(shared, user=agent, actor=Actor.for_user(outsider))
+    of_managed = factories.make_ticket(customer=managed, team=other_team, subject="of_managed")
+    retired.is_active = False
+    retired.save()
+    tickets = [own_team, elsewhere, no_team, assigned, shared, of_managed]
+    people = [agent, outsider, supervisor, analyst, manager, retired]
+
+    seen: dict[str, set[int]] = {}
+    for person in people:
+        actor = Actor.for_user(person)
+        listed = set(queries.tickets_visible_to(actor).values_list("pk", flat=True))
+        for ticket in tickets:
+            try:
+                found = queries.get_ticket_by_number_for(actor, ticket.number).pk == ticket.pk
+            except NotFound:
+                found = False
+            assert found == (ticket.pk in listed), (person.name, ticket.subject)
+        seen[person.name] = {t.pk for t in tickets} & listed
+
+    assert seen["Alice Agent"] == {own_team.pk, assigned.pk, shared.pk}
+    assert seen["Olga Outsider"] == {elsewhere.pk, assigned.pk, shared.pk, of_managed.pk}
+    assert seen["Mia Manager"] == {of_managed.pk}
+    assert seen["Rita Retired"] == set()
+    assert len(seen["Sam Supervisor"]) == len(seen["Ann Analyst"]) == len(tickets)
 
 
 def test_customer_sees_organisation_tickets_only_when_shared(team):

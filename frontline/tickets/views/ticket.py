@@ -38,6 +38,7 @@ from frontline.tickets.queries import (
     get_ticket_by_number_for,
     messages_visible_to,
     reply_recipients,
+    ticket_identities,
 )
 from frontline.tickets.timeline import Names, last_message_id, timeline_for
 from frontline.tickets.views.common import (
@@ -83,6 +84,7 @@ def _page_context(
 ) -> dict[str, Any]:
     choices, categories = workspace_choices(), active_categories()
     attach_known([ticket], choices, categories)
+    identities = ticket_identities(ticket)
     known = Names(
         users={u.pk: str(u) for u in choices.agents},
         teams={t.pk: t.name for t in choices.teams},
@@ -93,8 +95,8 @@ def _page_context(
         "section": "inbox",
         **_timeline_context(actor, ticket, known=known),
         **_panel_context(ticket, choices=choices, categories=categories, **forms),
-        "c360": customer_360(actor, ticket),
-        "recipients": reply_recipients(ticket),
+        "c360": customer_360(actor, ticket, identities),
+        "recipients": reply_recipients(ticket, identities),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "note_form": forms.get("note_form") or NoteForm(),
         **_navigation(request, actor, ticket, choices),
