@@ -1,39 +1,25 @@
-"""Rendering message bodies safely: HTML in a sandboxed frame, text escaped and linked."""
+"""Message HTML in a sandboxed frame, and the ticket timeline's entries, for templates
+(both written in ``frontline.tickets.message_html``)."""
 
-import re
+from collections.abc import Sequence
+from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from frontline.tickets.mentions import MENTION
+from frontline.tickets import message_html
+from frontline.tickets.timeline import Entry
 
 register = template.Library()
 
-# The frame's own policy repeats the page's: no script, nothing remote but images we serve.
-_DOCUMENT = (
-    "<!doctype html><html><head><meta charset='utf-8'>"
-    "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
-    "img-src 'self' data:; style-src 'unsafe-inline'\">"
-    "<base target='_blank'>"
-    "<style>html{{font:14px/1.55 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2937}}"
-    "body{{margin:0;overflow-wrap:anywhere}}img{{max-width:100%;height:auto}}"
-    "blockquote{{margin:.5em 0;padding-left:.8em;border-left:3px solid #d1d5db;color:#4b5563}}"
-    "table{{border-collapse:collapse;max-width:100%}}td,th{{padding:2px 6px}}"
-    "pre{{white-space:pre-wrap}}a{{color:#4338ca}}</style></head><body>{body}</body></html>"
-)
+register.filter("message_document", message_html.message_document)
 
 
-@register.filter
-def message_document(body_html: str) -> str:
-    """A whole document for an iframe's ``srcdoc``. Returned unescaped on purpose: the
-    template escapes it into the attribute, and the browser unescapes it into the frame."""
-    return _DOCUMENT.format(body=body_html)
-
-
-@register.filter(needs_autoescape=True)
-def with_mentions(text: str, autoescape: bool = True) -> SafeString:
-    """Escaped text with @mentions highlighted and line breaks kept."""
-    escaped = str(conditional_escape(text) if autoescape else text)
-    marked = MENTION.sub(lambda m: f'<span class="mention">{m.group(0)}</span>', escaped)
-    return mark_safe(re.sub(r"\r?\n", "<br>", marked))  # noqa: S308 - escaped just above
+@register.simple_tag(takes_context=True)
+def timeline_entries(context: Any, entries: Sequence[Entry]) -> SafeString:
+    """The timeline's messages and events (``message_html.render_entries``)."""
+    return message_html.render_entries(
+        entries,
+        ticket_number=context["ticket"].number,
+        csrf_token=str(context.get("csrf_token", "")),
+    )

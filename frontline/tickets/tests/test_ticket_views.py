@@ -77,6 +77,36 @@ def test_the_page_shows_the_conversation_notes_and_events(ticket, agent):
     assert "changed the status from new to open" in html
 
 
+def test_the_timeline_marks_mentions_shows_quoted_history_and_attachments(ticket, agent, teammate):
+    actor = Actor.for_user(agent)
+    services.add_note(
+        ticket,
+        body="Ask @tom about <this>\nfirst",
+        actor=actor,
+        attachments=[services.NewAttachment(filename="log <1>.txt", content=b"x" * 2048)],
+    )
+    services.reply_to_ticket(
+        ticket,
+        body="Thanks!\n> Please restart the reader.",
+        visible_text="Thanks!",
+        actor=Actor.for_customer(ticket.customer),
+    )
+    services.assign_ticket(ticket, assignee=teammate, actor=actor)
+
+    html = signed_in(agent).get(page_of(ticket)).content.decode()
+
+    assert 'Ask <span class="mention">@tom</span> about &lt;this&gt;<br>first' in html
+    # Stored names lose their markup characters; the size is shown beside the name.
+    assert 'download><span class="clip" aria-hidden="true">📎</span> log _1_.txt</a> ' in html
+    assert '<span class="muted">2.0\xa0KB</span>' in html
+    assert re.search(
+        r"<p>Thanks!</p>\s*<details class=\"quoted\"><summary>Show the whole message</summary>"
+        r"<p>Thanks!<br>&gt; Please restart the reader.</p></details>",
+        html,
+    )
+    assert "<strong>Alice Agent</strong> assigned the ticket to Tom Teammate</span>" in html
+
+
 def test_user_content_is_escaped_and_html_bodies_are_sandboxed(team, agent):
     person = factories.make_customer(name="<b>Eve</b>")
     ticket = services.open_ticket(
