@@ -74,7 +74,7 @@ def render_entries(entries: Sequence[Entry], *, ticket_number: int, csrf_token: 
 
 
 def _message(entry: Entry, m: Message, ticket_number: int, csrf_token: str) -> str:
-    label = m.author_label
+    label = entry.who
     note = m.kind == MessageKind.NOTE
     if note:
         tag = '<span class="tag-note">Internal note</span>'
@@ -156,16 +156,10 @@ def _attachments(entry: Entry) -> str:
 
 
 def _event(entry: Entry, e: TicketEvent) -> str:
-    if e.actor_user is not None:
-        who = str(e.actor_user)
-    elif e.actor_customer is not None:
-        who = e.actor_customer.name
-    else:
-        who = e.get_actor_type_display()
     return (
         f'<div class="event event-{escape(e.type)}">\n'
         '<span class="event-dot" aria-hidden="true"></span>\n'
-        f"<span><strong>{escape(who)}</strong> {escape(entry.text)}</span>\n"
+        f"<span><strong>{escape(entry.who)}</strong> {escape(entry.text)}</span>\n"
         f"{time_tag(e.created_at)}\n"
         "</div>"
     )

@@ -1,19 +1,23 @@
 """A ticket's conversation for the ticket page: messages and audit events in one timeline.
 
-A fixed number of queries whatever the length of the ticket: messages (with authors), their
-attachments, events (with actors), and one look-up each for the people, teams, categories
-and tickets that events name by id and the page has not named already.
+A fixed number of queries whatever the length of the ticket: messages (with their emails),
+their attachments, events, and one look-up each for the people, customers, teams,
+categories and tickets that messages and events name by id and the page has not named
+already. Authors and actors are named from those look-ups rather than joined: joining
+them cost more in building model instances than the rest of the timeline.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from frontline.accounts.models import Team, User
 from frontline.core.actors import Actor
+from frontline.customers.models import Customer
 from frontline.tickets.models import (
     Attachment,
+    AuthorType,
     Category,
     Channel,
     EventType,
@@ -34,6 +38,8 @@ class Entry:
     at: datetime
     message: Message | None = None
     event: TicketEvent | None = None
+    # Who wrote the message or acted: a colleague, a customer, or the kind of actor.
+    who: str = ""
     text: str = ""
     attachments: tuple[Attachment, ...] = ()
     # How a reply's email fared (staff only): the email channel's OutboundMessage, if any.
@@ -50,9 +56,13 @@ class Names:
     teams: dict[int, str]
     categories: dict[int, str]
     tickets: dict[int, int]
+    customers: dict[int, str] = field(default_factory=dict)
 
     def user(self, pk: Any) -> str:
         return self.users.get(pk, "someone") if pk else "nobody"
+
+    def customer(self, pk: Any) -> str:
+        return self.customers.get(pk, "a customer")
 
     def team(self, pk: Any) -> str:
         return self.teams.get(pk, "another team") if pk else "no team"
@@ -65,46 +75,63 @@ class Names:
         return f"#{number}" if number else "another ticket"
 
 
-# What the timeline shows of the people and emails it joins: a long thread builds a few
-# hundred model instances, and their unused columns were most of the page's database time.
-_PEOPLE = ("user__name", "user__email", "customer__name")
+# What the timeline shows of the emails it joins: a long thread builds a model instance
+# for each, and their unused columns were most of the page's database time.
 _EMAIL = (
     "email__status", "email__recipient", "email__sent_at", "email__next_attempt_at",
     "email__attempts", "email__last_error", "email__ticket_message_id",
 )  # fmt: skip
-_MESSAGE_FIELDS = [
-    *(f.name for f in Message._meta.concrete_fields),
-    *(f"author_{p}" for p in _PEOPLE),
-]
-_EVENT_FIELDS = [
-    *(f.name for f in TicketEvent._meta.concrete_fields),
-    *(f"actor_{p}" for p in _PEOPLE),
-]
+_MESSAGE_FIELDS = [f.name for f in Message._meta.concrete_fields]
 
 
 def timeline_for(actor: Actor, ticket: Ticket, *, known: Names | None = None) -> list[Entry]:
     """The ticket's messages and events in order. ``known`` names the page already has
-    (its colleagues, teams and categories), so events naming them need no look-up."""
-    fields = [*_MESSAGE_FIELDS, *_EMAIL] if actor.is_agent else _MESSAGE_FIELDS
-    messages = list(messages_visible_to(actor, ticket).prefetch_related(None).only(*fields))
-    files = _attachments_of(messages)
+    (its colleagues, teams and categories), so most entries need no look-up; the ticket's
+    own customer is known from the ticket."""
+    staff = actor.is_agent
+    messages = messages_visible_to(actor, ticket).prefetch_related(None).select_related(None)
+    if staff:
+        messages = messages.select_related("email").only(*_MESSAGE_FIELDS, *_EMAIL)
+    rows = list(messages)
+    events = []
+    if staff:
+        hidden = events_visible_to(actor, ticket).select_related(None).exclude(type__in=_HIDDEN)
+        events = list(hidden)
+    names = _names(actor, ticket, rows, events, known or Names({}, {}, {}, {}))
+    files = _attachments_of(rows)
     entries = [
         Entry(
             at=m.created_at,
             message=m,
+            who=_author(m, names),
             attachments=files.get(m.pk, ()),
-            email=getattr(m, "email", None) if actor.is_agent else None,
+            email=getattr(m, "email", None) if staff else None,
         )
-        for m in messages
+        for m in rows
     ]
-    if actor.is_agent:
-        events = list(
-            events_visible_to(actor, ticket).exclude(type__in=_HIDDEN).only(*_EVENT_FIELDS)
-        )
-        names = _names(actor, events, known or Names({}, {}, {}, {}))
-        entries += [Entry(at=e.created_at, event=e, text=describe(e, names)) for e in events]
+    entries += [
+        Entry(at=e.created_at, event=e, who=_actor(e, names), text=describe(e, names))
+        for e in events
+    ]
     # Stable: a message and the event of the same instant keep message-first order.
     return sorted(entries, key=lambda entry: (entry.at, 0 if entry.is_message else 1))
+
+
+def _author(message: Message, names: Names) -> str:
+    """``Message.author_label`` from the names looked up for the timeline."""
+    if message.author_user_id is not None and message.author_type == AuthorType.AGENT:
+        return names.user(message.author_user_id)
+    if message.author_customer_id is not None:
+        return names.customer(message.author_customer_id)
+    return message.get_author_type_display()
+
+
+def _actor(event: TicketEvent, names: Names) -> str:
+    if event.actor_user_id is not None:
+        return names.user(event.actor_user_id)
+    if event.actor_customer_id is not None:
+        return names.customer(event.actor_customer_id)
+    return event.get_actor_type_display()
 
 
 def _attachments_of(messages: list[Message]) -> dict[int, tuple[Attachment, ...]]:
@@ -124,8 +151,19 @@ def last_message_id(entries: list[Entry]) -> int:
     return max(ids, default=0)
 
 
-def _names(actor: Actor, events: list[TicketEvent], known: Names) -> Names:
-    users, teams, categories, tickets = set(), set(), set(), set()
+def _names(
+    actor: Actor,
+    ticket: Ticket,
+    messages: list[Message],
+    events: list[TicketEvent],
+    known: Names,
+) -> Names:
+    users: set[Any] = {m.author_user_id for m in messages} | {e.actor_user_id for e in events}
+    customers: set[Any] = {m.author_customer_id for m in messages}
+    customers |= {e.actor_customer_id for e in events}
+    teams: set[Any] = set()
+    categories: set[Any] = set()
+    tickets: set[Any] = set()
     for event in events:
         data = event.data
         if event.type == EventType.ASSIGNED:
@@ -138,11 +176,13 @@ def _names(actor: Actor, events: list[TicketEvent], known: Names) -> Names:
             categories |= {data.get("from"), data.get("to")}
         elif event.type == EventType.PARENT_CHANGED:
             tickets |= {data.get("from"), data.get("to")}
+    requester = {ticket.customer_id: ticket.customer.name} | known.customers
     return Names(
         users=_lookup(User.objects.all, users, known.users, "name", "email"),
         teams=_lookup(Team.objects.all, teams, known.teams, "name"),
         categories=_lookup(Category.objects.all, categories, known.categories, "name"),
         tickets=_lookup(lambda: tickets_visible_to(actor), tickets, known.tickets, "number"),
+        customers=_lookup(Customer.objects.all, customers, requester, "name"),
     )
 
 

@@ -107,6 +107,25 @@ def test_the_timeline_marks_mentions_shows_quoted_history_and_attachments(ticket
     assert "<strong>Alice Agent</strong> assigned the ticket to Tom Teammate</span>" in html
 
 
+def test_the_timeline_names_copied_customers_and_former_colleagues(ticket, agent):
+    """Authors and actors are named from the page's colleagues and the ticket's customer;
+    anyone else (a copied customer, a colleague who left) is looked up."""
+    cody = factories.make_customer(name="Cody Copied")
+    services.add_customer_collaborators(ticket, customers=[cody], actor=Actor.for_user(agent))
+    services.reply_to_ticket(ticket, body="Same here.", actor=Actor.for_customer(cody))
+    leaver = factories.make_agent(teams=(ticket.team,), name="Lena Leaver")
+    services.reply_to_ticket(ticket, body="Looking into it.", actor=Actor.for_user(leaver))
+    leaver.is_active = False
+    leaver.save(update_fields=["is_active"])
+
+    html = signed_in(agent).get(page_of(ticket)).content.decode()
+
+    assert re.search(r"<strong>Cody Copied</strong>\s*<span class=\"tag-customer\">", html)
+    assert re.search(r"<strong>Lena Leaver</strong>\s*<span class=\"tag-agent\">", html)
+    assert re.search(r"<strong>Carla Customer</strong>\s*<span class=\"tag-customer\">", html)
+    assert "<strong>Alice Agent</strong> copied people of the customer" in html
+
+
 def test_user_content_is_escaped_and_html_bodies_are_sandboxed(team, agent):
     person = factories.make_customer(name="<b>Eve</b>")
     ticket = services.open_ticket(
