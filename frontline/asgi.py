@@ -16,7 +16,9 @@ django_application = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 
+from frontline.core.heap import freeze_startup_objects  # noqa: E402
 from frontline.ws_urls import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -27,3 +29,8 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Load every view now rather than on the first request, then freeze what start-up built
+# (frontline/core/heap.py): full garbage collections no longer walk it.
+get_resolver().url_patterns  # noqa: B018 - importing the URL conf imports the views
+freeze_startup_objects()

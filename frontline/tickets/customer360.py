@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from frontline.accounts.models import User
 from frontline.core.actors import Actor
 from frontline.customers.models import Customer, Identity, Organisation
-from frontline.tickets.models import UNSOLVED_STATUSES, Ticket
+from frontline.tickets.models import Ticket
 from frontline.tickets.queries import ticket_identities, tickets_visible_to
 
 OTHER_TICKETS = 8
@@ -77,17 +76,11 @@ def _own_identities(ticket: Ticket, identities: Sequence[Identity] | None) -> li
 
 def _other_tickets(actor: Actor, ticket: Ticket) -> Any:
     """Open tickets first, then the rest, newest activity first."""
-    open_first = Case(
-        When(status__in=UNSOLVED_STATUSES, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
     return (
         tickets_visible_to(actor)
         .filter(customer_id=ticket.customer_id)
         .exclude(pk=ticket.pk)
-        .annotate(open_first=open_first)
-        .order_by("open_first", "-updated_at", "-id")
+        .order_by("-unsolved", "-updated_at", "-id")
         .only("id", "number", "subject", "status", "updated_at")
     )
 

@@ -42,6 +42,17 @@ def attach_known(
         _attach(tickets, "category", {c.pk: c for c in categories}, Category)
 
 
+def users_by_id(ids: Iterable[int], choices: Choices) -> list[User]:
+    """The users ``ids`` in the usual order (name, email), from the page's colleagues where
+    they are among them, else read in one query (a deactivated colleague, say)."""
+    known = {u.pk: u for u in choices.agents}
+    wanted = set(ids)
+    missing = wanted - known.keys()
+    if missing:
+        known |= User.objects.in_bulk(missing)
+    return sorted((known[pk] for pk in wanted if pk in known), key=lambda u: (u.name, u.email))
+
+
 def _attach(tickets: Sequence[Ticket], name: str, known: dict[int, Any], model: Any) -> None:
     ids = {getattr(t, f"{name}_id") for t in tickets} - {None}
     missing = ids - known.keys()

@@ -38,6 +38,7 @@ from frontline.tickets.queries import (
     get_ticket_by_number_for,
     messages_visible_to,
     reply_recipients,
+    tags_and_collaborators,
     ticket_identities,
 )
 from frontline.tickets.timeline import Names, last_message_id, timeline_for
@@ -45,6 +46,7 @@ from frontline.tickets.views.common import (
     Choices,
     active_categories,
     attach_known,
+    users_by_id,
     workspace_choices,
 )
 from frontline.tickets.views.inbox import filter_params, view_query
@@ -118,11 +120,11 @@ def _panel_context(
     **forms: Any,
 ) -> dict[str, Any]:
     choices = choices or workspace_choices()
-    tags = [t.name for t in ticket.tags.all()]
+    tags, sharing = tags_and_collaborators(ticket)
     return {
         "ticket": ticket,
         "tags": tags,
-        "collaborators": list(ticket.collaborators.all()),
+        "collaborators": users_by_id(sharing, choices),
         "parent_number": _parent_number(ticket),
         "children": list(ticket.children.order_by("number").values_list("number", flat=True)[:20]),
         "properties_form": forms.get("properties_form")
