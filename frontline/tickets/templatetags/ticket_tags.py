@@ -1,5 +1,5 @@
-"""Message HTML in a sandboxed frame, and the ticket timeline's entries, for templates
-(both written in ``frontline.tickets.message_html``)."""
+"""Message HTML in a sandboxed frame, the ticket timeline's entries and the inbox's rows,
+for templates (written in ``frontline.tickets.message_html`` and ``list_html``)."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -7,7 +7,8 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from frontline.tickets import message_html
+from frontline.tickets import list_html, message_html
+from frontline.tickets.models import Ticket
 from frontline.tickets.timeline import Entry
 
 register = template.Library()
@@ -23,3 +24,9 @@ def timeline_entries(context: Any, entries: Sequence[Entry]) -> SafeString:
         ticket_number=context["ticket"].number,
         csrf_token=str(context.get("csrf_token", "")),
     )
+
+
+@register.simple_tag
+def ticket_rows(tickets: Sequence[Ticket]) -> SafeString:
+    """The inbox's rows for ``tickets`` (``list_html.render_rows``)."""
+    return list_html.render_rows(tickets)
