@@ -7,7 +7,7 @@ format on every call, and a list page shows a few hundred times.
 
 import html
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -50,3 +50,23 @@ def time_element(value: datetime, text: str, *, title: str = "", css_class: str 
         f'<time{css} datetime="{local.isoformat(timespec="seconds")}" title="{hover}">'
         f"{html.escape(text)}</time>"
     )
+
+
+def format_duration(duration: timedelta) -> str:
+    """A length of time as "45 s", "12 min", "3 h" or "2 h 5 min" (its sign ignored)."""
+    seconds = abs(duration) // timedelta(seconds=1)
+    if seconds < 60:
+        return f"{seconds} s"
+    hours, rest = divmod(seconds, 3600)
+    minutes = rest // 60
+    parts = [f"{hours} h"] if hours else []
+    if minutes:
+        parts.append(f"{minutes} min")
+    return " ".join(parts)
+
+
+def due_text(due_at: datetime) -> str:
+    """How far off a due time is from now: "in 45 min" or "overdue 5 min"."""
+    delta = due_at - timezone.now()
+    amount = format_duration(delta)
+    return f"in {amount}" if delta.total_seconds() >= 0 else f"overdue {amount}"

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from frontline.core.timefmt import format_duration
 from frontline.sla.business_time import BusinessCalendar, add_business_time
 from frontline.sla.clock import STOPPED_STATUSES, Clock
 from frontline.sla.models import SlaState
@@ -15,18 +16,6 @@ DASH = "\u2013"
 MAX_GAPS_SHOWN = 3
 MAX_DAYS_SCANNED = 62
 _STATUS_WORDS = {"on_hold": "on hold"}
-
-
-def format_duration(duration: timedelta) -> str:
-    seconds = abs(duration) // timedelta(seconds=1)
-    if seconds < 60:
-        return f"{seconds} s"
-    hours, rest = divmod(seconds, 3600)
-    minutes = rest // 60
-    parts = [f"{hours} h"] if hours else []
-    if minutes:
-        parts.append(f"{minutes} min")
-    return " ".join(parts)
 
 
 def format_instant(at: datetime, zone: ZoneInfo) -> str:

@@ -7,9 +7,9 @@ the time left moves with the clock, so reading costs no query and no replay.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from frontline.core.timefmt import format_duration
 from frontline.sla.business_time import BusinessCalendar
 from frontline.sla.clock import remaining
-from frontline.sla.explain import format_duration
 from frontline.sla.models import SlaState, SlaTarget
 from frontline.sla.schedules import CALENDAR_TIME, compile_calendar
 

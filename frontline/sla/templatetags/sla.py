@@ -1,18 +1,16 @@
 """Template helpers for SLA state: ``{% load sla %}``.
 
 ``{% sla_targets ticket as targets %}`` gives the ticket's targets as they stand now (state,
-due time, business time left, explanation); ``{{ due_at|sla_due }}`` says "in 45 min" or
-"overdue 5 min" for a due time, ``{{ due_at|sla_due_tag }}`` the same in a ``<time>``.
+due time, business time left, explanation). The inbox rows write their "SLA in 45 min"
+themselves (``frontline.tickets.list_html``).
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.safestring import SafeString
 
-from frontline.core.timefmt import time_element
-from frontline.sla.explain import format_duration
+from frontline.core.timefmt import format_duration
 from frontline.sla.models import SlaTarget, TargetKind
 from frontline.sla.readings import SlaReading
 from frontline.tickets.models import Ticket
@@ -49,22 +47,3 @@ def _shown(reading: SlaReading) -> dict[str, object]:
 def _left(seconds: int) -> str:
     amount = format_duration(timedelta(seconds=abs(seconds)))
     return f"{amount} left" if seconds >= 0 else f"{amount} over"
-
-
-@register.filter
-def sla_due_tag(due_at: datetime | None) -> SafeString | str:
-    """The inbox row's "SLA in 45 min" as a ``<time>`` element with the due time on hover."""
-    if due_at is None:
-        return ""
-    return time_element(
-        due_at, f"SLA {sla_due(due_at)}", title="Next SLA target due ", css_class="sla-due"
-    )
-
-
-@register.filter
-def sla_due(due_at: datetime | None) -> str:
-    if due_at is None:
-        return ""
-    delta = due_at - timezone.now()
-    amount = format_duration(abs(delta))
-    return f"in {amount}" if delta.total_seconds() >= 0 else f"overdue {amount}"
