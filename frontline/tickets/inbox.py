@@ -168,7 +168,11 @@ class InboxScope:
     actor: Actor
     team_ids: list[int] = field(default_factory=list)
     all_teams: bool = False
-    is_staff: bool = False
+
+    @property
+    def is_staff(self) -> bool:
+        user = self.actor.user
+        return user is not None and is_staff_member(user)
 
     @cached_property
     def visible(self) -> QuerySet[Ticket]:
@@ -187,12 +191,7 @@ def scope_for(actor: Actor) -> InboxScope:
     user = actor.user
     team_ids = agent_team_ids(actor)
     all_teams = user is not None and not team_ids and sees_all_tickets(user)
-    return InboxScope(
-        actor=actor,
-        team_ids=team_ids,
-        all_teams=all_teams,
-        is_staff=user is not None and is_staff_member(user),
-    )
+    return InboxScope(actor=actor, team_ids=team_ids, all_teams=all_teams)
 
 
 def views_for(actor: Actor) -> list[InboxView]:

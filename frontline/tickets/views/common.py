@@ -45,19 +45,20 @@ def attach_known(
 def users_by_id(ids: Iterable[int], choices: Choices) -> list[User]:
     """The users ``ids`` in the usual order (name, email), from the page's colleagues where
     they are among them, else read in one query (a deactivated colleague, say)."""
-    known = {u.pk: u for u in choices.agents}
     wanted = set(ids)
-    missing = wanted - known.keys()
-    if missing:
-        known |= User.objects.in_bulk(missing)
+    known = _completed({u.pk: u for u in choices.agents}, wanted, User)
     return sorted((known[pk] for pk in wanted if pk in known), key=lambda u: (u.name, u.email))
+
+
+def _completed(known: dict[int, Any], ids: set[int], model: Any) -> dict[int, Any]:
+    """``known`` and, read in one query, those of ``ids`` it lacks."""
+    missing = ids - known.keys()
+    return known | model.objects.in_bulk(missing) if missing else known
 
 
 def _attach(tickets: Sequence[Ticket], name: str, known: dict[int, Any], model: Any) -> None:
     ids = {getattr(t, f"{name}_id") for t in tickets} - {None}
-    missing = ids - known.keys()
-    if missing:
-        known = known | model.objects.in_bulk(missing)
+    known = _completed(known, ids, model)
     for ticket in tickets:
         pk = getattr(ticket, f"{name}_id")
         if pk is not None and pk in known:
