@@ -153,8 +153,12 @@ def require_service(name: str, reachable: bool, how: str) -> None:
 
 
 def _redis_reachable(url: str) -> bool:
+    return _reachable(_host_port(url, 6379))
+
+
+def _reachable(address: tuple[str, int]) -> bool:
     try:
-        with socket.create_connection(_host_port(url, 6379), timeout=1):
+        with socket.create_connection(address, timeout=1):
             return True
     except OSError:
         return False
@@ -172,6 +176,15 @@ def redis_url() -> str:
     """A real Redis for the scale-out paths: FRONTLINE_TEST_REDIS or 127.0.0.1:6379/15."""
     url = os.environ.get("FRONTLINE_TEST_REDIS", "redis://127.0.0.1:6379/15")
     require_service("Redis", _redis_reachable(url), f"no server at {url}")
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A real PostgreSQL server, whatever database the run itself is on:
+    FRONTLINE_TEST_POSTGRES or 127.0.0.1:5432/test, as scripts/test uses."""
+    url = os.environ.get("FRONTLINE_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
+    require_service("PostgreSQL", _reachable(_host_port(url, 5432)), f"no server at {url}")
     return url
 
 
