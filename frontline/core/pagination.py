@@ -76,6 +76,15 @@ def rows_after(order: Sequence[str], values: Sequence[Any]) -> Q:
     return _after(order, list(values))
 
 
+def first_rows(queryset: QuerySet[M], order: Sequence[str], count: int) -> list[M]:
+    """The first ``count`` rows in ``order``, picked by their keys alone in a subquery: the
+    database orders and cuts narrow rows, then joins and reads whole ones only for those
+    shown. Ordered and cut in one query, a sort no index serves (say, every ticket of a
+    team by priority) joined the customers of all 50,000 rows before keeping 51."""
+    keys = queryset.order_by(*order).values("pk")[:count]
+    return list(queryset.filter(pk__in=keys).order_by(*order))
+
+
 def paginate(
     queryset: QuerySet[M],
     request: HttpRequest,
@@ -88,7 +97,7 @@ def paginate(
     if cursor:
         values = _decode(cursor, len(order))
         queryset = queryset.filter(_after(order, values))
-    rows = list(queryset.order_by(*order)[: size + 1])
+    rows = first_rows(queryset, order, size + 1)
     items, more = rows[:size], len(rows) > size
     next_path = None
     if more:

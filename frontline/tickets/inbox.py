@@ -13,7 +13,7 @@ from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from frontline.accounts.permissions import is_staff_member, sees_all_tickets
@@ -54,11 +54,6 @@ SLA_DUE_CHOICES = [
     ("day", "Due within a day"),
 ]
 
-PRIORITY_ORDER = Case(
-    *[When(priority=p.value, then=Value(rank)) for p, rank in PRIORITY_RANK.items()],
-    default=Value(1),
-    output_field=IntegerField(),
-)
 SORT_ORDERS: dict[str, tuple[str, ...]] = {
     InboxSort.UPDATED: ("-updated_at", "-id"),
     InboxSort.CREATED: ("-created_at", "-id"),
@@ -268,8 +263,6 @@ def counts(scope: InboxScope, views: Sequence[InboxView]) -> dict[str, int]:
 
 def ordered(tickets: QuerySet[Ticket], sort: str) -> tuple[QuerySet[Ticket], tuple[str, ...]]:
     order = SORT_ORDERS.get(sort, SORT_ORDERS[InboxSort.UPDATED])
-    if "-priority_rank" in order:
-        tickets = tickets.annotate(priority_rank=PRIORITY_ORDER)
     if "sla_due_at" in order:
         tickets = with_sla_due(tickets)
     return tickets, order

@@ -3,13 +3,14 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, QuerySet, Value
 from django.utils import timezone
 
 from frontline.accounts.models import Team, TeamMembership, User
 from frontline.core import presence
 from frontline.core.actors import Actor
-from frontline.tickets.models import UNSOLVED_STATUSES, Ticket
+from frontline.core.pagination import first_rows
+from frontline.tickets.models import Ticket
 from frontline.tickets.queries import tickets_visible_to
 
 UNASSIGNED_SHOWN = 50
@@ -43,7 +44,9 @@ class TeamLoad:
 
 
 def open_tickets(actor: Actor) -> QuerySet[Ticket]:
-    return tickets_visible_to(actor).filter(status__in=UNSOLVED_STATUSES)
+    # ``unsolved = true``, not Django's bare ``unsolved``: SQLite searches an index only
+    # for a comparison, and the board's count reads the ticket_open_load index alone.
+    return tickets_visible_to(actor).filter(unsolved=Value(True))
 
 
 def workload(actor: Actor) -> list[TeamLoad]:
@@ -87,4 +90,4 @@ def _fill_agents(loads: list[TeamLoad], by_agent: dict[tuple[int | None, int], i
 def unassigned_tickets(actor: Actor) -> list[Ticket]:
     """The longest-waiting unassigned open tickets, for dragging onto an agent."""
     tickets = open_tickets(actor).filter(assignee__isnull=True).select_related("customer", "team")
-    return list(tickets.order_by("created_at", "id")[:UNASSIGNED_SHOWN])
+    return first_rows(tickets, ("created_at", "id"), UNASSIGNED_SHOWN)

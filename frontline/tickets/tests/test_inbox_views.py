@@ -280,6 +280,29 @@ def test_more_tickets_load_with_a_cursor(agent, team):
     assert client.get("/inbox/unassigned/?cursor=garbage").status_code == 404
 
 
+def test_the_priority_sort_pages_through_every_ticket_once_as_priorities_change(agent, team):
+    levels = [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT]
+    tickets = [
+        factories.make_ticket(team=team, subject=f"T{n}", priority=levels[n % 4]) for n in range(57)
+    ]
+    # A bulk change writes many rows at once; the sort must see it as well.
+    Ticket.objects.filter(pk__in=[t.pk for t in tickets[:3]]).update(priority=Priority.URGENT)
+    client = signed_in(agent)
+
+    first = client.get("/inbox/filter/", {"sort": "priority"}).context["page"]
+    more = client.get(first.next, headers={"HX-Request": "true"}).context["page"]
+
+    shown = [*first.items, *more.items]
+    rank = {level: n for n, level in enumerate(levels)}
+    expected = sorted(
+        Ticket.objects.filter(pk__in=[t.pk for t in tickets]),
+        key=lambda t: (rank[Priority(t.priority)], t.updated_at, t.pk),
+        reverse=True,
+    )
+    assert [t.pk for t in shown] == [t.pk for t in expected]
+    assert {t.pk for t in first.items[:17]} >= {t.pk for t in tickets[:3]}
+
+
 def inbox_queries(client, path):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)

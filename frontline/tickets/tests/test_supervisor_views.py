@@ -1,3 +1,5 @@
+import re
+
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -40,6 +42,29 @@ def test_the_board_counts_open_work_per_team_and_agent(supervisor, agent, teamma
     assert not by_name["Tom Teammate"].online
     assert [t.pk for t in response.context["unassigned"]] == [waiting.pk]
     assert "Nobody took this" in response.content.decode()
+
+
+def test_each_waiting_ticket_offers_every_team_member_to_assign_it_to(
+    supervisor, agent, team, other_team
+):
+    cache.clear()
+    factories.make_ticket(team=team, subject="First in line")
+    factories.make_ticket(team=team, subject="Second in line")
+    odd = factories.make_agent(name="Zoë <b>Bold</b>", teams=(other_team,))
+    presence.mark_online(odd.pk)
+
+    page = signed_in(supervisor).get("/supervisor/").content.decode()
+
+    menus = re.findall(r'<select id="assign-\d+" name="assignee"[^>]*>(.*?)</select>', page, re.S)
+    assert len(menus) == 2
+    assert menus[0] == menus[1]
+    assert (
+        f'<optgroup label="{team.name}"><option value="{agent.pk}" data-team="{team.pk}">'
+        in (menus[0])
+    )
+    odd_option = f'<option value="{odd.pk}" data-team="{other_team.pk}">'
+    assert f"{odd_option}Zoë &lt;b&gt;Bold&lt;/b&gt; ●</option>" in menus[0]
+    assert "<b>Bold" not in page
 
 
 def test_dropping_a_ticket_on_an_agent_moves_and_assigns_it(supervisor, outsider, team, other_team):

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from frontline.accounts.models import Team, User
@@ -28,13 +30,37 @@ def _ensure_supervisor(request: HttpRequest) -> None:
 def board(request: HttpRequest) -> HttpResponse:
     _ensure_supervisor(request)
     actor = web_actor(request)
+    loads = supervision.workload(actor)
     context = {
         "section": "supervisor",
-        "loads": supervision.workload(actor),
+        "loads": loads,
         "unassigned": supervision.unassigned_tickets(actor),
+        "assignee_options": _assignee_options(loads),
     }
     template = "tickets/_supervisor_board.html" if is_htmx(request) else "tickets/supervisor.html"
     return render(request, template, context)
+
+
+def _assignee_options(loads: list[supervision.TeamLoad]) -> SafeString:
+    """The agents each waiting ticket's "Assign to…" menu lists, grouped by team, written
+    once: in the template, 50 tickets' menus of every member were most of the page's time."""
+    groups = [
+        format_html(
+            '<optgroup label="{}">{}</optgroup>',
+            load.team.name,
+            format_html_join(
+                "",
+                '<option value="{}" data-team="{}">{}{}</option>',
+                (
+                    (a.user.pk, load.team.pk, str(a.user), " ●" if a.online else "")
+                    for a in load.agents
+                ),
+            ),
+        )
+        for load in loads
+        if load.team is not None and load.agents
+    ]
+    return mark_safe("".join(groups))  # noqa: S308 - each part escaped by format_html
 
 
 class ReassignForm(forms.Form):
