@@ -11,6 +11,10 @@ Reads first (on the loaded data as it is), then creation:
 - ``inbox_page_p95_ms`` and ``ticket_page_p95_ms``: the workspace's HTML inbox
   (``/inbox/teams/``) and ticket page (a 20-message thread, opened from that inbox so its
   previous and next tickets are worked out) for a signed-in agent;
+- ``inbox_sorted_page_p95_ms``: the inbox's filter view of every ticket the agent may see,
+  solved ones included, sorted by priority (``/inbox/filter/?sort=priority``);
+- ``supervisor_page_p95_ms``: the supervisor's board (open work per team and agent, the
+  50 longest-waiting unassigned tickets);
 - ``create_service_per_s`` and ``create_api_per_s``: tickets opened one after another
   through ``open_ticket`` and through ``POST /api/v1/tickets``;
 - ``load_tickets_per_s``: the bulk load itself, for information.
@@ -206,6 +210,21 @@ def _measure_pages(reporter: Reporter, people: Participants, requests: int) -> N
         lambda p: _page(clients[p[1]], f"/tickets/{p[0]}/?view=teams"), _rotate(pages, requests)
     )
     reporter.latencies("ticket_page", ticket)
+    by_priority = time_each(lambda pk: _page(clients[pk], "/inbox/filter/?sort=priority"), agents)
+    reporter.latencies("inbox_sorted_page", by_priority)
+    _measure_board(reporter, requests)
+
+
+def _measure_board(reporter: Reporter, requests: int) -> None:
+    """The supervisor's board, over every open ticket."""
+    supervisor = User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk").first()
+    if supervisor is None:
+        raise RuntimeError("The loaded world has no supervisor.")
+    client = Client()
+    client.force_login(supervisor)
+    _page(client, "/supervisor/")
+    board = time_each(lambda _: _page(client, "/supervisor/"), range(requests))
+    reporter.latencies("supervisor_page", board)
 
 
 def _page(client: Client, path: str) -> None:

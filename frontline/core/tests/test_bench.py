@@ -24,6 +24,8 @@ METRICS = {
     "customer_tickets_p95_ms",
     "inbox_page_p95_ms",
     "ticket_page_p95_ms",
+    "inbox_sorted_page_p95_ms",
+    "supervisor_page_p95_ms",
 }
 
 
