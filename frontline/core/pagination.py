@@ -5,7 +5,7 @@ next page asks for rows strictly after it in the sort order, which an index answ
 without counting or skipping rows.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -92,12 +92,15 @@ def paginate(
     order: Sequence[str],
     cursor: str | None,
     page_size: int | None,
+    pick: Callable[[QuerySet[M], Sequence[str], int], list[M]] = first_rows,
 ) -> Page[M]:
+    """A page of ``queryset`` in ``order`` after ``cursor``; ``pick`` reads its rows, for
+    an order one query cannot read fast (see ``tickets.queries.pick_rows``)."""
     size = min(max(page_size or DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
     if cursor:
         values = _decode(cursor, len(order))
         queryset = queryset.filter(_after(order, values))
-    rows = first_rows(queryset, order, size + 1)
+    rows = pick(queryset, order, size + 1)
     items, more = rows[:size], len(rows) > size
     next_path = None
     if more:

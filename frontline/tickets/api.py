@@ -51,7 +51,7 @@ router = Router(tags=["tickets"])
 
 LIST_ORDER = ("-updated_at", "-id")
 # Next SLA due first; tickets without a running SLA target go last.
-SLA_DUE_ORDER = ("sla_due_at", "id")
+SLA_DUE_ORDER = queries.SLA_DUE_ORDER
 
 
 class PageParams(Schema):
@@ -181,6 +181,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> TicketP
         order=order,
         cursor=filters.cursor,
         page_size=filters.page_size,
+        pick=queries.pick_rows(order),
     )
     return TicketPageOut(items=[TicketOut.from_model(t) for t in page.items], next=page.next)
 

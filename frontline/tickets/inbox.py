@@ -30,7 +30,9 @@ from frontline.tickets.models import (
 )
 from frontline.tickets.queries import (
     NO_SLA_DUE,
+    SLA_DUE_ORDER,
     agent_team_ids,
+    pick_rows,
     tickets_visible_to,
     with_sla_due,
 )
@@ -58,7 +60,7 @@ SORT_ORDERS: dict[str, tuple[str, ...]] = {
     InboxSort.UPDATED: ("-updated_at", "-id"),
     InboxSort.CREATED: ("-created_at", "-id"),
     InboxSort.PRIORITY: ("-priority_rank", "-updated_at", "-id"),
-    InboxSort.DUE: ("sla_due_at", "id"),
+    InboxSort.DUE: SLA_DUE_ORDER,
 }
 
 
@@ -279,12 +281,10 @@ def neighbours(scope: InboxScope, view: InboxView, ticket: Ticket) -> tuple[int 
     tickets, order = ordered(tickets_in(scope, view), view.sort)
     values = [_sort_value(ticket, name.lstrip("-")) for name in order]
     backwards = tuple(name[1:] if name.startswith("-") else f"-{name}" for name in order)
-    after = tickets.filter(rows_after(order, values)).order_by(*order)
-    before = tickets.filter(rows_after(backwards, values)).order_by(*backwards)
-    return (
-        before.values_list("number", flat=True).first(),
-        after.values_list("number", flat=True).first(),
-    )
+    pick = pick_rows(order)
+    after = pick(tickets.filter(rows_after(order, values)).only("number"), order, 1)
+    before = pick(tickets.filter(rows_after(backwards, values)).only("number"), backwards, 1)
+    return (before[0].number if before else None, after[0].number if after else None)
 
 
 def _sort_value(ticket: Ticket, name: str) -> Any:

@@ -6,7 +6,7 @@ from django.test import Client
 
 from frontline.core.testing import factories
 from frontline.sla.tests.conftest import berlin
-from frontline.tickets.models import Priority
+from frontline.tickets.models import Priority, Ticket
 
 
 def signed_in(user):
@@ -26,6 +26,31 @@ def test_the_inbox_sorts_by_next_sla_due(policy, agent, team):
     numbers = [t.number for t in page.context["page"].items]
     assert numbers == [urgent.number, normal.number, without.number]
     assert "SLA in 1 h" in page.content.decode()
+
+
+def test_the_due_order_pages_and_steps_through_tickets_with_and_without_an_sla(
+    policy, agent, team, api_as
+):
+    """Tickets with a due time first, soonest first; then those without, oldest first."""
+    with time_machine.travel(berlin(2025, 3, 4, 10), tick=False) as clock:
+        later = factories.make_ticket(team=team, priority=Priority.NORMAL)
+        clock.move_to(berlin(2025, 3, 4, 10, 30))
+        sooner = factories.make_ticket(team=team, priority=Priority.URGENT)
+        without = [factories.make_ticket(team=team, priority=Priority.LOW) for _ in range(3)]
+        expected = [sooner.number, later.number, *[t.number for t in without]]
+        client = signed_in(agent)
+        listed = [t.number for t in client.get("/inbox/filter/?sort=due").context["page"].items]
+        paged, path = [], "/api/v1/tickets?order=sla_due&page_size=1"
+        while path:
+            page = api_as(agent).get(path).json()
+            paged += [Ticket.objects.get(pk=t["id"]).number for t in page["items"]]
+            path = page["next"]
+        steps = {n: client.get(f"/tickets/{n}/?view=filter&sort=due").context for n in expected}
+
+    assert listed == paged == expected
+    neighbours = zip([None, *expected[:-1]], expected, [*expected[1:], None], strict=True)
+    for before, number, after in neighbours:
+        assert (steps[number]["previous_number"], steps[number]["next_number"]) == (before, after)
 
 
 def test_the_inbox_filters_what_is_overdue_or_due_soon(policy, agent, team):

@@ -14,6 +14,7 @@ from frontline.core.web import add_domain_error, is_htmx, staff_required, web_ac
 from frontline.tickets import inbox, services
 from frontline.tickets.forms import BulkForm, InboxFilterForm, SaveViewForm
 from frontline.tickets.models import InboxPreference, InboxSort, SavedView, Ticket
+from frontline.tickets.queries import pick_rows
 from frontline.tickets.views.common import Choices, attach_known, workspace_choices
 
 PAGE_SIZE = 50
@@ -42,6 +43,7 @@ def inbox_view(request: HttpRequest, key: str) -> HttpResponse:
             order=order,
             cursor=request.GET.get("cursor"),
             page_size=PAGE_SIZE,
+            pick=pick_rows(order),
         )
     except FrontlineError:
         raise Http404("No such page.") from None
