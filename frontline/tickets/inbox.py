@@ -118,7 +118,9 @@ class InboxFilters:
         if self.statuses:
             tickets = tickets.filter(status__in=self.statuses)
         if self.priorities:
-            tickets = tickets.filter(priority__in=self.priorities)
+            # By rank, the same tickets: the (priority_rank, updated_at) index serves it.
+            ranks = {PRIORITY_RANK[Priority(p)] for p in self.priorities}
+            tickets = tickets.filter(priority_rank__in=sorted(ranks))
         if self.channels:
             tickets = tickets.filter(channel__in=self.channels)
         if self.team == "none":
