@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connections
+from django.utils import log
 
 from frontline.accounts.models import ApiToken
 from frontline.accounts.services import (
@@ -19,6 +20,15 @@ def _keep_test_connection(monkeypatch):
     # A command run from argv closes every connection when it ends, which would take the
     # test's transaction with it.
     monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
+@pytest.fixture(autouse=True)
+def _keep_logging(monkeypatch):
+    # Run from argv, Django sets itself up again, logging included: its console handler
+    # would write to this test's captured stderr, closed once the test ends, and every
+    # later log line from a background thread would fail with "I/O operation on closed
+    # file".
+    monkeypatch.setattr(log, "configure_logging", lambda *args: None)
 
 
 def frontline(*args):
