@@ -50,8 +50,6 @@ from frontline.tickets.schemas import (
 router = Router(tags=["tickets"])
 
 LIST_ORDER = ("-updated_at", "-id")
-# Next SLA due first; tickets without a running SLA target go last.
-SLA_DUE_ORDER = queries.SLA_DUE_ORDER
 
 
 class PageParams(Schema):
@@ -157,7 +155,7 @@ def ordered_tickets(
 ) -> tuple[QuerySet[Ticket], tuple[str, ...]]:
     if order != "sla_due":
         return tickets, LIST_ORDER
-    return queries.with_sla_due(tickets), SLA_DUE_ORDER
+    return queries.with_sla_due(tickets), queries.SLA_DUE_ORDER
 
 
 def _assignee_filter(raw: str, actor: Actor) -> Q:

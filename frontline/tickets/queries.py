@@ -292,6 +292,7 @@ def with_sla_due(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return tickets.annotate(sla_due_at=due)
 
 
+# Next SLA due first; tickets without a running SLA target go last.
 SLA_DUE_ORDER = ("sla_due_at", "id")
 
 
