@@ -15,9 +15,9 @@ import pytest
 from django.test import Client
 
 from frontline.accounts.models import Role, Team, User
-from frontline.core.testing import factories
-from frontline.core.testing.browser import browser, live_server_url, new_page  # noqa: F401
 from frontline.customers.models import Customer
+from frontline.testing import factories
+from frontline.testing.browser import browser, live_server_url, new_page  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +44,7 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
 @pytest.fixture(autouse=True)
 def _immediate_jobs() -> Any:
     """Jobs run where they are queued in unit tests; job tests start a real consumer
-    (``frontline.core.testing.worker.running_worker``)."""
+    (``frontline.testing.worker.running_worker``)."""
     from huey.contrib.djhuey import HUEY
 
     was = HUEY.immediate
@@ -191,8 +191,8 @@ def postgres_url() -> str:
 @pytest.fixture(params=["sqlite", "redis"])
 def job_queue(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Any]:
     """A real queue for the tests of jobs, once on a SQLite file and once on Redis (required
-    in CI): hand it to ``frontline.core.testing.worker.running_worker``."""
-    from frontline.core.testing.worker import disconnect, redis_queue, sqlite_queue
+    in CI): hand it to ``frontline.testing.worker.running_worker``."""
+    from frontline.testing.worker import disconnect, redis_queue, sqlite_queue
 
     if request.param == "redis":
         storage = redis_queue(request.getfixturevalue("redis_url"))

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "frontline.automation",
     "frontline.channels.email",
     "frontline.channels.portal",
+    # Above every app: the run, demo and bench commands.
+    "frontline.operations",
 ]
 
 MIDDLEWARE = [

@@ -7,8 +7,8 @@ from django.urls import reverse
 from frontline.accounts.models import ApiToken, User
 from frontline.accounts.services import issue_token
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
 from frontline.customers.services import merge_customers
+from frontline.testing import factories
 from frontline.tickets.models import EventType, TicketEvent
 
 CHANGELISTS = [

@@ -7,7 +7,7 @@ from django.test import Client
 
 from frontline.accounts.models import AgentSkill, Role, Skill, Team, TeamMembership, User
 from frontline.accounts.services import set_skill
-from frontline.core.testing import factories
+from frontline.testing import factories
 
 API = "/api/v1"
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from frontline.accounts.models import Notification, NotificationKind
 from frontline.accounts.services import notify
-from frontline.core.testing import factories
+from frontline.testing import factories
 
 
 def signed_in(user):

@@ -13,6 +13,6 @@ def _no_shipped_rules(db):
 @pytest.fixture
 def support_hours(db):
     """Monday to Friday, 09:00 to 17:00 in Berlin."""
-    from frontline.core.testing import factories
+    from frontline.testing import factories
 
     return factories.make_calendar(name="EU Support")

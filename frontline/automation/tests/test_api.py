@@ -7,8 +7,8 @@ from frontline.accounts.models import Role
 from frontline.automation import tasks
 from frontline.automation.tests.test_time_rules import berlin
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
-from frontline.core.testing.worker import running_worker
+from frontline.testing import factories
+from frontline.testing.worker import running_worker
 from frontline.tickets import services as ticket_services
 from frontline.tickets.models import Status, Ticket
 

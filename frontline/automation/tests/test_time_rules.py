@@ -14,9 +14,9 @@ from frontline.automation import services
 from frontline.automation.models import TimeRule, TimeRuleRun
 from frontline.core.actors import Actor
 from frontline.core.errors import ValidationFailed
-from frontline.core.testing import factories
 from frontline.sla import services as sla_services
 from frontline.sla.models import SlaNotification
+from frontline.testing import factories
 from frontline.tickets import services as ticket_services
 from frontline.tickets.models import Priority, Status, Ticket
 

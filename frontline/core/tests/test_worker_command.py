@@ -12,9 +12,9 @@ import pytest
 from django.core.management import call_command
 from huey.storage import RedisStorage, SqliteStorage
 
-from frontline.core.testing.worker import disconnect
 from frontline.core.worker import queue
 from frontline.sla import tasks
+from frontline.testing.worker import disconnect
 
 FRONTLINE = str(Path(sys.executable).parent / "frontline")
 

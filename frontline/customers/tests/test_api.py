@@ -7,7 +7,6 @@ from django.test import Client
 
 from frontline.accounts.models import Role
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
 from frontline.customers.models import (
     Customer,
     Identity,
@@ -16,6 +15,7 @@ from frontline.customers.models import (
     OrganisationDomain,
 )
 from frontline.customers.services import add_identity, merge_customers
+from frontline.testing import factories
 from frontline.tickets.models import Ticket
 
 API = "/api/v1"

@@ -4,7 +4,6 @@ import pytest
 
 from frontline.core.actors import Actor
 from frontline.core.errors import Conflict, InvalidMerge, ValidationFailed
-from frontline.core.testing import factories
 from frontline.customers.models import Customer, IdentityKind
 from frontline.customers.services import (
     add_identity,
@@ -13,6 +12,7 @@ from frontline.customers.services import (
     get_or_create_customer_by_email,
     merge_customers,
 )
+from frontline.testing import factories
 from frontline.tickets.models import EventType, TicketEvent
 
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from frontline.core.testing import factories
+from frontline.testing import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from frontline.automation.models import TimeRule
-from frontline.core.testing import factories
 from frontline.sla.models import Calendar, ConfigVersion, SlaPolicy
+from frontline.testing import factories
 
 PAGES = [
     "admin:sla_calendar_changelist",

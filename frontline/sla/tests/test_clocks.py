@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import time_machine
 
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
 from frontline.customers.models import Tier
 from frontline.sla.models import Calendar, ChangeKind, SlaTarget, TicketSla
 from frontline.sla.tests.conftest import berlin
+from frontline.testing import factories
 from frontline.tickets import services
 from frontline.tickets.models import Priority, Status
 from frontline.tickets.services import batch

@@ -5,10 +5,10 @@ import importlib
 from django.apps import apps
 from django.conf import settings
 
-from frontline.core import demo
-from frontline.core.testing import factories
+from frontline import demo
 from frontline.sla import services
 from frontline.sla.models import Calendar, SlaPolicy, SlaTarget, TicketSla
+from frontline.testing import factories
 from frontline.tickets.models import UNSOLVED_STATUSES, Priority, Ticket
 
 add_defaults = importlib.import_module(

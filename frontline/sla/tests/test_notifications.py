@@ -9,10 +9,10 @@ from django.core import mail
 from frontline.accounts import queries as account_queries
 from frontline.accounts.models import NotificationKind, Site
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
 from frontline.sla import services
 from frontline.sla.models import SlaNotification
 from frontline.sla.tests.conftest import berlin
+from frontline.testing import factories
 from frontline.tickets import services as ticket_services
 from frontline.tickets.models import Priority
 

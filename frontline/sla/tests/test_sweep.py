@@ -4,10 +4,10 @@ import time_machine
 
 from frontline.accounts.models import Role
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
 from frontline.sla import services
 from frontline.sla.models import ChangeKind, SlaNotification, SlaTarget
 from frontline.sla.tests.conftest import berlin
+from frontline.testing import factories
 from frontline.tickets import services as ticket_services
 from frontline.tickets.models import Priority, Ticket
 

@@ -4,8 +4,8 @@ shows the SLA panel with its explanation."""
 import time_machine
 from django.test import Client
 
-from frontline.core.testing import factories
 from frontline.sla.tests.conftest import berlin
+from frontline.testing import factories
 from frontline.tickets.models import Priority, Ticket
 
 

@@ -15,11 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from frontline.accounts.queries import notifications_for
 from frontline.core import worker
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
-from frontline.core.testing.worker import running_worker, sqlite_queue
 from frontline.sla import services, tasks
 from frontline.sla.models import ChangeKind, SlaChange, SlaTarget
 from frontline.sla.tests.conftest import berlin
+from frontline.testing import factories
+from frontline.testing.worker import running_worker, sqlite_queue
 from frontline.tickets import services as ticket_services
 from frontline.tickets.models import Priority
 

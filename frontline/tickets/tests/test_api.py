@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
+from frontline.testing import factories
 from frontline.tickets import services
 from frontline.tickets.models import Priority, Status, Ticket
 

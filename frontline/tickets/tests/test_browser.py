@@ -6,8 +6,8 @@ import re
 import pytest
 
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
-from frontline.core.testing.browser import screenshot
+from frontline.testing import factories
+from frontline.testing.browser import screenshot
 from frontline.tickets import services
 from frontline.tickets.models import Priority, Status, Ticket
 

@@ -5,7 +5,7 @@ import pytest
 
 from frontline.core.actors import Actor
 from frontline.core.errors import PermissionDenied
-from frontline.core.testing import factories
+from frontline.testing import factories
 from frontline.tickets import queries, services
 from frontline.tickets.models import EventType, Status
 

@@ -12,8 +12,8 @@ from django.test import Client
 
 from frontline.asgi import application
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
-from frontline.core.testing.websockets import WebsocketCommunicator
+from frontline.testing import factories
+from frontline.testing.websockets import WebsocketCommunicator
 from frontline.tickets import services
 from frontline.tickets.models import Priority
 from frontline.ws_urls import websocket_urlpatterns

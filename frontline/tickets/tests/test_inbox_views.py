@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from frontline.accounts.models import Role
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
+from frontline.testing import factories
 from frontline.tickets import inbox, queries, services
 from frontline.tickets.models import Channel, InboxSort, Priority, SavedView, Status, Ticket
 

@@ -9,7 +9,7 @@ from django.urls import URLPattern, reverse
 
 from frontline.accounts.urls import urlpatterns as account_patterns
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
+from frontline.testing import factories
 from frontline.tickets import services
 from frontline.tickets.mentions import handle_for
 from frontline.tickets.models import InboxSort

@@ -12,7 +12,7 @@ from frontline.core.errors import (
     TooLarge,
     ValidationFailed,
 )
-from frontline.core.testing import factories
+from frontline.testing import factories
 from frontline.tickets import queries, services
 from frontline.tickets.models import (
     Direction,

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from frontline.core import presence
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
+from frontline.testing import factories
 from frontline.tickets import services
 
 

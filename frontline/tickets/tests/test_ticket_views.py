@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from frontline.accounts.models import Notification
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
 from frontline.customers.models import IdentityKind
 from frontline.customers.services import add_identity, create_customer, flag_identity
+from frontline.testing import factories
 from frontline.tickets import services
 from frontline.tickets.models import Channel, InboxSort, MessageKind, Priority, Status, Ticket
 from frontline.tickets.services.saved_views import save_view

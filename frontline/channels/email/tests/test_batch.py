@@ -22,9 +22,9 @@ from frontline.channels.email.models import (
 )
 from frontline.channels.email.tests.mail import build, deliver, msgid
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
 from frontline.customers.models import Customer
 from frontline.sla.models import SlaChange, SlaTarget, TicketSla
+from frontline.testing import factories
 from frontline.tickets import services as ticket_services
 from frontline.tickets.models import Message, Status, Ticket, TicketEvent
 from frontline.tickets.services import batch as ticket_batch

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from frontline.bench.mail import split_threads, write_corpus
 from frontline.channels.email.models import InboundMessage, InboundStatus, Mailbox
 from frontline.channels.email.tests.mail import build
-from frontline.core.bench.mail import split_threads, write_corpus
 from frontline.tickets.models import Ticket
 
 

@@ -12,9 +12,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from frontline.bench.mail import split_threads, write_corpus
 from frontline.channels.email.models import InboundMessage, InboundStatus
 from frontline.channels.email.tests.conftest import REPO_ROOT
-from frontline.core.bench.mail import split_threads, write_corpus
 from frontline.tickets.models import Direction, Message
 
 pytestmark = pytest.mark.django_db(transaction=True)

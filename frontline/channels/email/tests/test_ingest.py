@@ -20,8 +20,8 @@ from frontline.channels.email.models import (
 from frontline.channels.email.tests.mail import build, deliver, msgid
 from frontline.channels.email.threads import plus_address
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
 from frontline.customers.models import Identity
+from frontline.testing import factories
 from frontline.tickets import services as ticket_services
 from frontline.tickets.models import Channel, Priority, Status, Ticket
 

@@ -14,8 +14,8 @@ from frontline.channels.email.models import (
     Security,
 )
 from frontline.channels.email.tests.mail import build, deliver
-from frontline.core.testing import factories
-from frontline.core.testing.worker import redis_queue, running_worker, sqlite_queue
+from frontline.testing import factories
+from frontline.testing.worker import redis_queue, running_worker, sqlite_queue
 from frontline.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -18,8 +18,8 @@ from frontline.channels.email.tests.conftest import free_port
 from frontline.channels.email.tests.mail import build, deliver
 from frontline.core.actors import Actor
 from frontline.core.errors import InvalidTransition
-from frontline.core.testing import factories
 from frontline.customers.services import create_customer
+from frontline.testing import factories
 from frontline.tickets import services as ticket_services
 from frontline.tickets.models import Channel
 

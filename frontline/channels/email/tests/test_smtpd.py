@@ -9,7 +9,7 @@ from frontline.channels.email import ingest, smtpd
 from frontline.channels.email.models import InboundMessage, InboundStatus, Mailbox, Source
 from frontline.channels.email.tests.conftest import free_port
 from frontline.channels.email.tests.mail import build
-from frontline.core.testing import factories
+from frontline.testing import factories
 from frontline.tickets.models import Ticket
 
 # The listener works in threads of its own: the data must be committed to be seen.

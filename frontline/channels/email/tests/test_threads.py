@@ -2,7 +2,7 @@
 
 from frontline.channels.email import threads
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
+from frontline.testing import factories
 from frontline.tickets import services as ticket_services
 from frontline.tickets.models import Status
 

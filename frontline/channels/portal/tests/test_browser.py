@@ -13,7 +13,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def topic():
-    from frontline.core.testing import factories
+    from frontline.testing import factories
 
     return factories.make_category(name="Payments")
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from frontline.channels.portal.models import SignInLink
-from frontline.core.testing import factories
+from frontline.testing import factories
 
 
 def ask_for_link(client, email):

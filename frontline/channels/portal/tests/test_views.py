@@ -8,8 +8,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from frontline.core.actors import Actor
-from frontline.core.testing import factories
 from frontline.customers.services import CustomerFields, update_customer
+from frontline.testing import factories
 from frontline.tickets import services
 from frontline.tickets.models import Channel, MessageKind, Status, Ticket
 

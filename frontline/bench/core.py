@@ -35,8 +35,7 @@ from django.utils import timezone
 
 from frontline.accounts.models import ApiToken, Role, User
 from frontline.accounts.services import issue_token
-from frontline.core.actors import Actor
-from frontline.core.bench.common import (
+from frontline.bench.common import (
     Output,
     Progress,
     Reporter,
@@ -45,7 +44,8 @@ from frontline.core.bench.common import (
     throwaway_database,
     time_each,
 )
-from frontline.core.bench.load import Loaded, load_tickets
+from frontline.bench.load import Loaded, load_tickets
+from frontline.core.actors import Actor
 from frontline.core.heap import frozen_heap
 from frontline.customers.models import Customer
 from frontline.customers.services import create_portal_login

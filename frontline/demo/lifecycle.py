@@ -10,13 +10,13 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from frontline.core.demo import texts
-from frontline.core.demo.conversation import Talk
-from frontline.core.demo.plans import Plan, Profile, Step, lognormal
-from frontline.core.demo.prose import fill
-from frontline.core.demo.rows import History, TicketRow, Who
-from frontline.core.demo.world import Agent, TeamInfo, World
 from frontline.customers.models import Tier
+from frontline.demo import texts
+from frontline.demo.conversation import Talk
+from frontline.demo.plans import Plan, Profile, Step, lognormal
+from frontline.demo.prose import fill
+from frontline.demo.rows import History, TicketRow, Who
+from frontline.demo.world import Agent, TeamInfo, World
 from frontline.tickets.models import Channel, Priority, Status
 
 AUTO_CLOSE_AFTER = timedelta(days=4)

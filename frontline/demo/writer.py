@@ -19,7 +19,7 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import DateTimeField, JSONField, Max, Model
 
-from frontline.core.demo.rows import EventRow, History, MessageRow, TicketRow
+from frontline.demo.rows import EventRow, History, MessageRow, TicketRow
 from frontline.tickets.models import Message, Ticket, TicketEvent
 
 Row = Sequence[Any]

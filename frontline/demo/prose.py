@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from string import Formatter
 from typing import Any
 
-from frontline.core.demo import replies, texts
-from frontline.core.demo.texts import Entry
+from frontline.demo import replies, texts
+from frontline.demo.texts import Entry
 
 _FORMATTER = Formatter()
 

@@ -2,7 +2,7 @@
 database. See ``generator`` for what it creates and ``rows`` for how it stays faithful to
 the ticket services."""
 
-from frontline.core.demo.generator import (
+from frontline.demo.generator import (
     DEMO_LOGINS,
     DemoSummary,
     create_demo_data,

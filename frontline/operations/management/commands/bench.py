@@ -1,11 +1,11 @@
-"""`frontline bench SUITE`: measure Frontline on a throw-away database (see core/bench)."""
+"""`frontline bench SUITE`: measure Frontline on a throw-away database (see frontline/bench)."""
 
 from importlib import import_module
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from frontline.core.bench import SUITES
+from frontline.bench import SUITES
 
 
 class Command(BaseCommand):

@@ -5,13 +5,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from frontline.core.demo.plans import Plan, Step, lognormal
-from frontline.core.demo.rows import Who
-from frontline.core.demo.world import Agent, TeamInfo
+from frontline.demo.plans import Plan, Step, lognormal
+from frontline.demo.rows import Who
+from frontline.demo.world import Agent, TeamInfo
 from frontline.tickets.models import Channel, Priority, Status
 
 if TYPE_CHECKING:
-    from frontline.core.demo.lifecycle import Lifecycle
+    from frontline.demo.lifecycle import Lifecycle
 
 Turn = tuple[str, str, Status | None]
 # (category, team it leaves, team it goes to, chance) when the first agent cannot solve it.

@@ -1,7 +1,7 @@
 """What customers and agents write in any conversation, whatever it is about (see
 ``texts`` for the format)."""
 
-from frontline.core.demo.texts import entries
+from frontline.demo.texts import entries
 
 CUSTOMER = entries(
     """

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from frontline.core.demo.prose import Prose
-from frontline.core.demo.rows import TicketRow
-from frontline.core.demo.world import Agent, CategoryInfo, Person
+from frontline.demo.prose import Prose
+from frontline.demo.rows import TicketRow
+from frontline.demo.world import Agent, CategoryInfo, Person
 from frontline.tickets.models import Channel, Priority, Status
 
 OUTCOMES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD, Status.SOLVED)

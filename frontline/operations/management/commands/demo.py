@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from frontline.core import demo
+from frontline import demo
 
 
 class Command(BaseCommand):

@@ -5,12 +5,12 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
+from frontline import demo
 from frontline.accounts.models import Role, Site, Team, TeamMembership, User
-from frontline.core import demo
 from frontline.core.actors import Actor
-from frontline.core.demo.rows import History, StaffAccess, TicketRow, Who
-from frontline.core.testing import factories
 from frontline.customers.models import Customer, Organisation
+from frontline.demo.rows import History, StaffAccess, TicketRow, Who
+from frontline.testing import factories
 from frontline.tickets import services
 from frontline.tickets.models import (
     Message,

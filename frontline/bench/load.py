@@ -15,18 +15,18 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from frontline.core.demo.generator import (
+from frontline.demo.generator import (
     CHANNEL_WEIGHTS,
     CHANNELS,
     HOUR_WEIGHTS,
     WEEKDAY_WEIGHTS,
     load_plans,
 )
-from frontline.core.demo.plans import Plan, Profile
-from frontline.core.demo.prose import PooledProse
-from frontline.core.demo.rows import History
-from frontline.core.demo.world import World, build_world
-from frontline.core.demo.writer import BulkWriter, chunked
+from frontline.demo.plans import Plan, Profile
+from frontline.demo.prose import PooledProse
+from frontline.demo.rows import History
+from frontline.demo.world import World, build_world
+from frontline.demo.writer import BulkWriter, chunked
 from frontline.tickets.models import Status
 
 DAYS = 365

@@ -16,9 +16,6 @@ from django.db.models import Model
 
 from frontline.accounts.models import AgentSkill, Role, Site, Skill, Team, TeamMembership, User
 from frontline.accounts.permissions import READ_ONLY, SEES_ALL_TICKETS
-from frontline.core.demo import cast, texts
-from frontline.core.demo.rows import StaffAccess
-from frontline.core.demo.writer import BulkWriter
 from frontline.customers.models import (
     Customer,
     Identity,
@@ -27,6 +24,9 @@ from frontline.customers.models import (
     OrganisationDomain,
     Tier,
 )
+from frontline.demo import cast, texts
+from frontline.demo.rows import StaffAccess
+from frontline.demo.writer import BulkWriter
 from frontline.tickets.models import Category, CustomField, Tag
 
 _TICKET_WEIGHT = {Tier.ENTERPRISE: 1.3, Tier.PREMIUM: 1.15, Tier.STANDARD: 1.0, None: 0.7}

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
-from frontline.core import demo, worker
+from frontline import demo
+from frontline.core import worker
 
 
 def refresh_planner_statistics() -> None:

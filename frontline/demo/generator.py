@@ -4,6 +4,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import import_module
 from time import perf_counter
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -24,16 +25,15 @@ from frontline.accounts.models import (
     User,
 )
 from frontline.core import sequences
-from frontline.core.demo import cast, texts
-from frontline.core.demo.lifecycle import Lifecycle
-from frontline.core.demo.plans import Incident, Plan, Profile
-from frontline.core.demo.prose import Prose
-from frontline.core.demo.rows import History
-from frontline.core.demo.world import Person, World, build_world
-from frontline.core.demo.writer import BulkWriter, write_tickets
 from frontline.core.models import Sequence as Counter
 from frontline.customers.models import Customer, Identity, Organisation, OrganisationDomain
-from frontline.sla import services as sla_services
+from frontline.demo import cast, texts
+from frontline.demo.lifecycle import Lifecycle
+from frontline.demo.plans import Incident, Plan, Profile
+from frontline.demo.prose import Prose
+from frontline.demo.rows import History
+from frontline.demo.world import Person, World, build_world
+from frontline.demo.writer import BulkWriter, write_tickets
 from frontline.tickets.models import (
     Attachment,
     Category,
@@ -54,6 +54,10 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
     ("analyst@frontline.test", cast.DEMO_PASSWORD, "Analyst (read-only)"),
     (cast.PORTAL_CUSTOMER_EMAIL, cast.DEMO_PASSWORD, "Customer (portal)"),
 ]
+
+# Each app's own demo data, loaded in this order after the people and tickets: a module
+# with ``load_demo(*, now)`` that writes through that app's services.
+APP_DEMOS: tuple[str, ...] = ("frontline.sla.demo",)
 
 DEMO_CUSTOMERS = 600
 DEMO_ORGANISATIONS = 40
@@ -193,10 +197,8 @@ def create_demo_data(
         plans = plan_tickets(rng, world, tickets=tickets, days=days)
         history = History(world.access)
         load_plans(writer, world, history, DEMO_PROFILE, plans, tag_ids=world.tag_ids)
-        # SLA: the shipped calendar and policies, then targets for the unsolved tickets
-        # (written in bulk above, so no event handler replayed their clocks).
-        sla_services.ensure_defaults()
-        sla_services.replay_open_tickets(now=end)
+        for module in APP_DEMOS:
+            import_module(module).load_demo(now=end)
     writer.analyze()
     _say(stdout, f"Demo: {tickets} tickets written")
     counts = writer.counts

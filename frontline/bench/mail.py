@@ -28,16 +28,16 @@ from django.test import override_settings
 from huey.contrib.djhuey import HUEY
 from huey.storage import SqliteStorage
 
-from frontline.channels.email import importer, ingest
-from frontline.channels.email.models import InboundMessage
-from frontline.channels.email.threads import current_ticket
-from frontline.core.bench.common import (
+from frontline.bench.common import (
     Output,
     Progress,
     Reporter,
     database_vendor,
     throwaway_database,
 )
+from frontline.channels.email import importer, ingest
+from frontline.channels.email.models import InboundMessage
+from frontline.channels.email.threads import current_ticket
 from frontline.tickets.models import Ticket
 from frontline.tickets.services.messages import FIRST_TICKET_NUMBER
 

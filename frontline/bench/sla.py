@@ -32,16 +32,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from frontline.accounts.models import Role, Team, TeamMembership, User
-from frontline.core import sequences
-from frontline.core.bench.common import (
+from frontline.bench.common import (
     Output,
     Progress,
     Reporter,
     database_vendor,
     throwaway_database,
 )
-from frontline.core.demo.writer import EVENT_FIELDS, TICKET_FIELDS, BulkWriter
+from frontline.core import sequences
 from frontline.customers.models import Customer, Organisation, Tier
+from frontline.demo.writer import EVENT_FIELDS, TICKET_FIELDS, BulkWriter
 from frontline.sla import services
 from frontline.sla.models import SlaTarget
 from frontline.sla.services.sweep import SWEEP_BATCH

@@ -6,7 +6,7 @@ JSON object per figure on stdout. A suite is a module with ``HELP``,
 """
 
 SUITES = {
-    "core": "frontline.core.bench.core",
-    "mail": "frontline.core.bench.mail",
-    "sla": "frontline.core.bench.sla",
+    "core": "frontline.bench.core",
+    "mail": "frontline.bench.mail",
+    "sla": "frontline.bench.sla",
 }
