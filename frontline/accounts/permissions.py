@@ -35,3 +35,7 @@ def can_manage_customers(user: User) -> bool:
 
 def can_delete_customers(user: User) -> bool:
     return user.is_active and (user.role in MANAGES_CUSTOMERS or user.is_superuser)
+
+
+def uses_django_admin(user: User) -> bool:
+    return user.is_active and user.is_staff

@@ -18,7 +18,7 @@ from frontline.core.errors import NotFound, PermissionDenied, ValidationFailed
 from frontline.core.pagination import paginate
 from frontline.customers.models import Customer, Identity
 from frontline.customers.services import get_or_create_customer_by_email
-from frontline.tickets import queries, services
+from frontline.tickets import contributions, queries, services
 from frontline.tickets.models import (
     Attachment,
     Category,
@@ -39,7 +39,6 @@ from frontline.tickets.schemas import (
     ParentIn,
     PersonOut,
     ReplyIn,
-    SlaOut,
     TicketCreateIn,
     TicketDetailOut,
     TicketOut,
@@ -146,7 +145,7 @@ def filter_tickets(
     if filters.updated_since is not None:
         tickets = tickets.filter(updated_at__gte=filters.updated_since)
     if filters.sla_due_before is not None:
-        tickets = tickets.filter(sla__next_due_at__lt=filters.sla_due_before)
+        tickets = contributions.due_time().due_before(tickets, filters.sla_due_before)
     return tickets
 
 
@@ -155,7 +154,7 @@ def ordered_tickets(
 ) -> tuple[QuerySet[Ticket], tuple[str, ...]]:
     if order != "sla_due":
         return tickets, LIST_ORDER
-    return queries.with_sla_due(tickets), queries.SLA_DUE_ORDER
+    return queries.with_due_time(tickets), queries.DUE_ORDER
 
 
 def _assignee_filter(raw: str, actor: Actor) -> Q:
@@ -216,21 +215,14 @@ def get_ticket(request: HttpRequest, ticket_id: ObjectId) -> TicketDetailOut:
         PersonOut(id=u.pk, name=str(u), email=u.email) for u in ticket.collaborators.all()
     ]
     now = timezone.now()
-    # The SLA engine stores each target on the ticket's ``sla_targets``; reading one needs
-    # only its calendar row, fetched in the same query.
-    sla = (
-        [
-            SlaOut.model_validate(t.reading(now))
-            for t in ticket.sla_targets.select_related("calendar")
-        ]
-        if actor.is_agent
-        else []
-    )
+    contributed = {
+        f.name: f.value(ticket, actor=actor, now=now) for f in contributions.detail_fields()
+    }
     return TicketDetailOut(
         **TicketOut.fields_of(ticket),
         collaborators=collaborators if actor.is_agent else [],
         messages=[MessageOut.from_model(m) for m in messages],
-        sla=sla,
+        **contributed,
     )
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from frontline.accounts.permissions import is_staff_member, sees_all_tickets
 from frontline.core.actors import Actor
 from frontline.core.pagination import rows_after
+from frontline.tickets import contributions
 from frontline.tickets.models import (
     PRIORITY_RANK,
     Channel,
@@ -29,12 +30,12 @@ from frontline.tickets.models import (
     Ticket,
 )
 from frontline.tickets.queries import (
-    NO_SLA_DUE,
-    SLA_DUE_ORDER,
+    DUE_ORDER,
+    NEVER_DUE,
     agent_team_ids,
     pick_rows,
     tickets_visible_to,
-    with_sla_due,
+    with_due_time,
 )
 
 BUILT_IN_VIEWS: dict[str, str] = {
@@ -60,7 +61,7 @@ SORT_ORDERS: dict[str, tuple[str, ...]] = {
     InboxSort.UPDATED: ("-updated_at", "-id"),
     InboxSort.CREATED: ("-created_at", "-id"),
     InboxSort.PRIORITY: ("-priority_rank", "-updated_at", "-id"),
-    InboxSort.DUE: SLA_DUE_ORDER,
+    InboxSort.DUE: DUE_ORDER,
 }
 
 
@@ -136,7 +137,8 @@ class InboxFilters:
         if self.organisation_id is not None:
             tickets = tickets.filter(organisation_id=self.organisation_id)
         if self.sla_due:
-            tickets = tickets.filter(sla__next_due_at__lt=timezone.now() + SLA_DUE[self.sla_due])
+            due_by = timezone.now() + SLA_DUE[self.sla_due]
+            tickets = contributions.due_time().due_before(tickets, due_by)
         return tickets
 
     def _assignee(self, actor: Actor) -> Q:
@@ -267,15 +269,15 @@ def counts(scope: InboxScope, views: Sequence[InboxView]) -> dict[str, int]:
 
 def ordered(tickets: QuerySet[Ticket], sort: str) -> tuple[QuerySet[Ticket], tuple[str, ...]]:
     order = SORT_ORDERS.get(sort, SORT_ORDERS[InboxSort.UPDATED])
-    if "sla_due_at" in order:
-        tickets = with_sla_due(tickets)
+    if "next_due_at" in order:
+        tickets = with_due_time(tickets)
     return tickets, order
 
 
 def with_row_relations(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """What a list row shows, fetched in the same query; the page gives rows their team and
     assignee from its choices (``views.common.attach_known``)."""
-    return tickets.select_related("customer", "sla")
+    return tickets.select_related("customer", *contributions.due_time().row_relations)
 
 
 def neighbours(scope: InboxScope, view: InboxView, ticket: Ticket) -> tuple[int | None, int | None]:
@@ -292,7 +294,6 @@ def neighbours(scope: InboxScope, view: InboxView, ticket: Ticket) -> tuple[int 
 def _sort_value(ticket: Ticket, name: str) -> Any:
     if name == "priority_rank":
         return PRIORITY_RANK.get(Priority(ticket.priority), 1)
-    if name == "sla_due_at":
-        due = Ticket.objects.filter(pk=ticket.pk).values_list("sla__next_due_at", flat=True)
-        return due.first() or NO_SLA_DUE
+    if name == "next_due_at":
+        return contributions.due_time().lookup(ticket) or NEVER_DUE
     return getattr(ticket, name)

@@ -4,7 +4,7 @@ A page of 50 rows asked the template engine for about a thousand values, each a 
 look-up through several dictionaries and attribute probes: two thirds of the inbox page's
 rendering time. This writes the same markup directly, escaping every value taken from the
 database (``escape``, or ``time_tag`` and ``time_element``, which escape their own text).
-Each row needs, beyond the ticket's own fields, its ``href`` and ``sla_due_at``
+Each row needs, beyond the ticket's own fields, its ``href`` and ``row_due_at``
 (``views.inbox._prepare_rows``) and its customer, team and assignee already attached.
 """
 
@@ -28,7 +28,7 @@ def _row(t: Ticket) -> str:
     if t.team_id is not None and t.team is not None:
         meta += f" · {escape(t.team.name)}"
     meta += f" · {escape(t.get_channel_display())}"
-    due = t.sla_due_at  # type: ignore[attr-defined]
+    due = t.row_due_at  # type: ignore[attr-defined]
     if due:
         title = "Next SLA target due "
         meta += f" · {time_element(due, f'SLA {due_text(due)}', title=title, css_class='sla-due')}"

@@ -11,7 +11,6 @@ only inside the sandboxed frame's ``srcdoc`` attribute, escaped into it.
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from frontline.core.templatetags.frontline import initials, linked, time_tag
+from frontline.tickets import contributions
 from frontline.tickets.mentions import MENTION
 from frontline.tickets.models import AuthorType, Message, MessageKind, TicketEvent
 from frontline.tickets.timeline import Entry
@@ -58,8 +58,6 @@ _TAGS: dict[str, str] = {
     AuthorType.CUSTOMER: '<span class="tag-customer">Customer</span>',
     AuthorType.AGENT: '<span class="tag-agent">Reply to customer</span>',
 }
-# Emails in these states may be sent again from the page.
-_RETRIABLE = frozenset({"failed", "retrying"})
 
 
 def render_entries(entries: Sequence[Entry], *, ticket_number: int, csrf_token: str) -> SafeString:
@@ -94,7 +92,7 @@ def _message(entry: Entry, m: Message, ticket_number: int, csrf_token: str) -> s
         f" · {time_tag(m.created_at)}</span>\n"
         "</header>\n"
         f'<div class="msg-body">\n{_body(m, label, note)}\n</div>\n'
-        f"{_delivery(entry.email, ticket_number, csrf_token) if entry.email else ''}"
+        f"{_footers(entry, m, ticket_number, csrf_token)}"
         f"{_attachments(entry)}"
         "</article>"
     )
@@ -114,33 +112,10 @@ def _body(m: Message, label: str, note: bool) -> str:
     return f"<p>{linked(m.body_text)}</p>"
 
 
-def _delivery(email: Any, ticket_number: int, csrf_token: str) -> str:
-    """How the email of a reply fared; a failed one can be sent again."""
-    state = f"<strong>{escape(email.get_status_display())}</strong>"
-    if email.status == "sent" and email.sent_at:
-        state += f" {time_tag(email.sent_at)}"
-    if email.status == "retrying" and email.next_attempt_at:
-        state += f", next attempt {time_tag(email.next_attempt_at, 'clock')}"
-    if email.attempts > 1:
-        state += f" ({email.attempts} attempts)"
-    error = (
-        f'<span class="delivery-error">{escape(email.last_error)}</span>\n'
-        if email.last_error
-        else ""
-    )
-    retry = ""
-    if email.status in _RETRIABLE:
-        action = escape(reverse("email:retry", args=[ticket_number, email.pk]))
-        retry = (
-            f'<form method="post" action="{action}" class="inline-form">'
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
-            '<button type="submit" class="button">Send again</button></form>\n'
-        )
-    return (
-        f'<div class="delivery delivery-{escape(email.status)}" role="status">\n'
-        f'<span class="delivery-state">Email to {escape(email.recipient)}:\n{state}\n</span>\n'
-        f"{error}{retry}</div>\n"
-    )
+def _footers(entry: Entry, m: Message, ticket_number: int, csrf_token: str) -> str:
+    if not entry.show_footers:
+        return ""
+    return contributions.render_footers(m, ticket_number=ticket_number, csrf_token=csrf_token)
 
 
 def _attachments(entry: Entry) -> str:

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from django.db.models import (
     CharField,
-    DateTimeField,
     F,
     IntegerField,
     Prefetch,
@@ -14,7 +13,6 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.functions import Coalesce
 
 from frontline.accounts.models import User
 from frontline.accounts.permissions import can_write_tickets, is_staff_member, sees_all_tickets
@@ -22,6 +20,7 @@ from frontline.core.actors import Actor, ActorKind
 from frontline.core.errors import NotFound, PermissionDenied
 from frontline.core.pagination import first_rows
 from frontline.customers.models import Identity, IdentityKind, Organisation
+from frontline.tickets import contributions
 from frontline.tickets.models import (
     UNSOLVED_STATUSES,
     Attachment,
@@ -178,8 +177,8 @@ def messages_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[Message]:
     )
     if not actor.is_agent:
         return messages.filter(kind=MessageKind.REPLY).order_by("created_at", "id")
-    # Staff see how each reply's email fared (the email channel's OutboundMessage).
-    return messages.select_related("email").order_by("created_at", "id")
+    # Staff see what other apps show beneath a message (e.g. how its email fared).
+    return contributions.with_footer_rows(messages).order_by("created_at", "id")
 
 
 def get_attachment_for(actor: Actor, attachment_id: int) -> Attachment:
@@ -281,37 +280,37 @@ def is_requester_side(actor: Actor, ticket: Ticket) -> bool:
     )
 
 
-# The SLA engine (frontline/sla) keeps each ticket's next due time on the ticket's ``sla``
-# summary, indexed; tickets without a running SLA target sort after all others.
-NO_SLA_DUE = datetime(9999, 12, 31, tzinfo=UTC)
+# Another app keeps each ticket's next due time (``contributions.due_time``: the SLA
+# engine's, indexed); tickets with nothing due sort after all others.
+NEVER_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
-def with_sla_due(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """Annotate ``sla_due_at``: when the ticket's next SLA target is due."""
-    due = Coalesce(F("sla__next_due_at"), Value(NO_SLA_DUE, output_field=DateTimeField()))
-    return tickets.annotate(sla_due_at=due)
+def with_due_time(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Annotate ``next_due_at``: when the ticket's next commitment is due."""
+    return contributions.due_time().annotate(tickets, name="next_due_at", never=NEVER_DUE)
 
 
-# Next SLA due first; tickets without a running SLA target go last.
-SLA_DUE_ORDER = ("sla_due_at", "id")
+# Next due first; tickets with nothing due go last.
+DUE_ORDER = ("next_due_at", "id")
 
 
 def pick_rows(
     order: Sequence[str],
 ) -> Callable[[QuerySet[Ticket], Sequence[str], int], list[Ticket]]:
     """How the first rows of a ticket list in ``order`` are read (``paginate``'s ``pick``)."""
-    if tuple(name.lstrip("-") for name in order) == SLA_DUE_ORDER:
+    if tuple(name.lstrip("-") for name in order) == DUE_ORDER:
         return _due_first_rows
     return first_rows
 
 
 def _due_first_rows(tickets: QuerySet[Ticket], order: Sequence[str], count: int) -> list[Ticket]:
-    """The SLA-due order read in two parts: tickets with a due time by that time, then the
+    """The due order read in two parts: tickets with a due time by that time, then the
     rest by id (the other way round for the reverse order). Each part walks an index; in one
     query, ordered by the coalesced due time, the database sorted every ticket in the list."""
     sign = "-" if order[0].startswith("-") else ""
-    due = tickets.filter(sla__next_due_at__isnull=False), (f"{sign}sla__next_due_at", f"{sign}id")
-    rest = tickets.filter(sla__next_due_at__isnull=True), (f"{sign}id",)
+    with_due, without, column = contributions.due_time().split(tickets)
+    due = with_due, (f"{sign}{column}", f"{sign}id")
+    rest = without, (f"{sign}id",)
     rows: list[Ticket] = []
     for part, part_order in [rest, due] if sign else [due, rest]:
         if len(rows) < count:

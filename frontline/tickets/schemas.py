@@ -3,13 +3,14 @@
 import base64
 import binascii
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import create_model, field_validator
 
 from frontline.core.api_support import InputSchema, ObjectId
+from frontline.tickets import contributions
 from frontline.tickets.models import Attachment, Message, Ticket, TicketEvent
 
 StatusName = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
@@ -161,22 +162,27 @@ class TicketOut(Schema):
         return cls(**cls.fields_of(ticket))
 
 
-class SlaOut(Schema):
-    """Where one SLA target of the ticket stands, read from what the SLA engine stored."""
-
-    target: Literal["first_response", "next_response", "periodic_update", "resolution"]
-    due_at: datetime | None
-    state: Literal["active", "paused", "met", "breached"]
-    remaining_seconds: int | None = Field(
-        description="Business time left before the target; negative when overdue."
-    )
-    explanation: str
-
-
-class TicketDetailOut(TicketOut):
+class _TicketDetailBase(TicketOut):
     collaborators: list[PersonOut]
     messages: list[MessageOut]
-    sla: list[SlaOut] = Field(description="SLA targets, for staff; empty for customers.")
+
+
+def _detail_schema() -> type[_TicketDetailBase]:
+    """``TicketDetailOut``: the ticket's own fields and what other apps contribute (its SLA
+    targets, …; ``frontline/contributions.py``), each typed in the published schema."""
+    fields: dict[str, Any] = {
+        f.name: (f.annotation, Field(description=f.description))
+        for f in contributions.detail_fields()
+    }
+    return create_model(
+        "TicketDetailOut", __base__=_TicketDetailBase, __module__=__name__, **fields
+    )
+
+
+if TYPE_CHECKING:
+    TicketDetailOut = _TicketDetailBase
+else:
+    TicketDetailOut = _detail_schema()
 
 
 class TicketPageOut(Schema):

@@ -15,6 +15,7 @@ from typing import Any
 from frontline.accounts.models import Team, User
 from frontline.core.actors import Actor
 from frontline.customers.models import Customer
+from frontline.tickets import contributions
 from frontline.tickets.models import (
     Attachment,
     AuthorType,
@@ -42,8 +43,8 @@ class Entry:
     who: str = ""
     text: str = ""
     attachments: tuple[Attachment, ...] = ()
-    # How a reply's email fared (staff only): the email channel's OutboundMessage, if any.
-    email: Any = None
+    # What other apps show beneath a message, for staff (``contributions.message_footers``).
+    show_footers: bool = False
 
     @property
     def is_message(self) -> bool:
@@ -75,12 +76,6 @@ class Names:
         return f"#{number}" if number else "another ticket"
 
 
-# What the timeline shows of the emails it joins: a long thread builds a model instance
-# for each, and their unused columns were most of the page's database time.
-_EMAIL = (
-    "email__status", "email__recipient", "email__sent_at", "email__next_attempt_at",
-    "email__attempts", "email__last_error", "email__ticket_message_id",
-)  # fmt: skip
 _MESSAGE_FIELDS = [f.name for f in Message._meta.concrete_fields]
 
 
@@ -91,7 +86,9 @@ def timeline_for(actor: Actor, ticket: Ticket, *, known: Names | None = None) ->
     staff = actor.is_agent
     messages = messages_visible_to(actor, ticket).prefetch_related(None).select_related(None)
     if staff:
-        messages = messages.select_related("email").only(*_MESSAGE_FIELDS, *_EMAIL)
+        # Only the columns footers show: a long thread builds a model instance for each
+        # joined row, and their unused columns were most of the page's database time.
+        messages = contributions.with_footer_rows(messages, only=_MESSAGE_FIELDS)
     rows = list(messages)
     events = []
     if staff:
@@ -105,7 +102,7 @@ def timeline_for(actor: Actor, ticket: Ticket, *, known: Names | None = None) ->
             message=m,
             who=_author(m, names),
             attachments=files.get(m.pk, ()),
-            email=getattr(m, "email", None) if staff else None,
+            show_footers=staff,
         )
         for m in rows
     ]

@@ -11,7 +11,7 @@ from frontline.core.actors import Actor
 from frontline.core.errors import FrontlineError
 from frontline.core.pagination import paginate
 from frontline.core.web import add_domain_error, is_htmx, staff_required, web_actor
-from frontline.tickets import inbox, services
+from frontline.tickets import contributions, inbox, services
 from frontline.tickets.forms import BulkForm, InboxFilterForm, SaveViewForm
 from frontline.tickets.models import InboxPreference, InboxSort, SavedView, Ticket
 from frontline.tickets.queries import pick_rows
@@ -117,13 +117,13 @@ def _with_query(path: str, query: QueryDict) -> str:
 
 def _prepare_rows(tickets: list[Ticket], row_query: str) -> None:
     """What each row shows beyond the ticket's own fields: its link, carrying the view (one
-    reverse per page, not two url tags per row), and its next SLA due time (a ticket
-    without SLA has no row to read, which the template would find only by failing)."""
+    reverse per page, not two url tags per row), and its next due time, read from the
+    relations the due-time contribution joined (``inbox.with_row_relations``)."""
     prefix = reverse("tickets:ticket", args=[1]).removesuffix("1/")
+    due = contributions.due_time()
     for ticket in tickets:
         ticket.href = f"{prefix}{ticket.number}/?{row_query}"  # type: ignore[attr-defined]
-        sla = getattr(ticket, "sla", None)
-        ticket.sla_due_at = sla.next_due_at if sla else None  # type: ignore[attr-defined]
+        ticket.row_due_at = due.due_at(ticket)  # type: ignore[attr-defined]
 
 
 def view_query(key: str, params: QueryDict) -> str:

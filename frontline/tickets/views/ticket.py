@@ -19,7 +19,7 @@ from frontline.accounts.queries import colleagues_matching
 from frontline.core.actors import Actor
 from frontline.core.errors import FrontlineError
 from frontline.core.web import add_domain_error, download, is_htmx, staff_required, web_actor
-from frontline.tickets import inbox, services
+from frontline.tickets import contributions, inbox, services
 from frontline.tickets.customer360 import customer_360
 from frontline.tickets.forms import (
     CollaboratorForm,
@@ -94,6 +94,7 @@ def _page_context(
         tickets={},
     )
     context = {
+        "ticket_panels": contributions.ticket_panels(),
         "section": "inbox",
         **_timeline_context(actor, ticket, known=known),
         **_panel_context(ticket, choices=choices, categories=categories, **forms),
@@ -266,6 +267,7 @@ def _composer(
 ) -> HttpResponse:
     if is_htmx(request):
         context = {
+            "ticket_panels": contributions.ticket_panels(),
             "ticket": ticket,
             "mode": mode,
             "recipients": reply_recipients(ticket),
@@ -287,6 +289,7 @@ def _after_write(
     timeline = _timeline_context(actor, ticket)
     reply_form = ReplyForm(initial={"seen": timeline["seen"]})
     context = {
+        "ticket_panels": contributions.ticket_panels(),
         **timeline,
         **_panel_context(ticket),
         "mode": mode,

@@ -1,0 +1,21 @@
+"""The one list of what other apps add to the ticket's pages and API, in the order shown.
+
+The tickets app draws its ticket page, inbox rows and ticket API from its own data; what
+another app keeps about a ticket (SLA clocks, email delivery, and next the routing reason,
+suggested articles, concessions, QA reviews) plugs in here as the dotted path of an object
+that app defines, with the shape ``frontline/tickets/contributions.py`` describes. Like
+``frontline/events.py``, this module imports nothing, so ``tickets`` never names those
+apps and they are added or removed without editing it.
+"""
+
+CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
+    # Side panels of the ticket page: templates rendered with the page's context.
+    "ticket.panels": ("frontline.sla.contributions.SLA_PANEL",),
+    # What a message in the staff timeline shows beneath its body.
+    "message.footers": ("frontline.channels.email.contributions.DELIVERY",),
+    # Fields the ticket API's detail (GET /tickets/{id}) carries beyond the ticket's own.
+    "ticket.detail_fields": ("frontline.sla.contributions.SLA_FIELD",),
+    # The ticket's next due time: the "due" sort and filters of the inbox and the API, and
+    # the inbox row's "due in" badge. At most one; without one, no ticket is ever due.
+    "ticket.due_time": ("frontline.sla.contributions.DUE_TIME",),
+}

@@ -1,0 +1,35 @@
+"""The one list of links in the workspace's top navigation, in the order they show.
+
+Each app that brings a page of its own adds one entry here; nothing else changes (the
+header in ``accounts/templates/workspace.html`` draws whatever this lists). ``url`` is a
+URL name (or a path starting with ``/``), ``section`` is what that app's views put in the
+template context as ``section`` to mark the link current, and ``allowed`` is the dotted path
+of a ``(user) -> bool`` predicate, or ``None`` for every staff member. Like
+``frontline/events.py``, this module imports nothing: apps stay unaware of each other.
+"""
+
+from typing import TypedDict
+
+
+class NavEntry(TypedDict):
+    label: str
+    url: str
+    section: str
+    allowed: str | None
+
+
+WORKSPACE: tuple[NavEntry, ...] = (
+    {"label": "Inbox", "url": "tickets:inbox", "section": "inbox", "allowed": None},
+    {
+        "label": "Supervisor",
+        "url": "tickets:supervisor",
+        "section": "supervisor",
+        "allowed": "frontline.accounts.permissions.sees_all_tickets",
+    },
+    {
+        "label": "Admin",
+        "url": "/admin/",
+        "section": "admin",
+        "allowed": "frontline.accounts.permissions.uses_django_admin",
+    },
+)

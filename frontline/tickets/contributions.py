@@ -1,0 +1,141 @@
+"""What other apps contribute to the ticket page, the inbox row and the ticket API.
+
+The list is ``frontline/contributions.py``, read by name the first time it is needed, so
+this app depends on none of them (NetBox's template extensions work the same way). Each
+kind of contribution has a shape here:
+
+- ``TicketPanel``: a side panel of the ticket page, a template with the page's context.
+- ``MessageFooter``: a line beneath a message in the staff timeline (e.g. how its email
+  fared), from a related row fetched with the messages.
+- ``DetailField``: a field of ``TicketDetailOut`` with its type and how to read it.
+- ``DueTime``: when the ticket's next commitment falls due, for the "due" sort and filter
+  and the rows' badge.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import import_module
+from typing import Any, Protocol
+
+from django.db.models import QuerySet
+from django.utils.module_loading import import_string
+
+from frontline.core.actors import Actor
+from frontline.tickets.models import Message, Ticket
+
+REGISTRY = "frontline.contributions"
+
+
+@dataclass(frozen=True)
+class TicketPanel:
+    template: str
+
+
+class MessageFooter(Protocol):
+    # The related row the footer reads (a reverse one-to-one on Message) and its columns.
+    related: str
+    fields: tuple[str, ...]
+
+    def render(self, row: Any, *, ticket_number: int, csrf_token: str) -> str:
+        """Escaped HTML for ``row``, the message's related object."""
+
+
+class DetailField(Protocol):
+    name: str
+    annotation: Any
+    description: str
+
+    def value(self, ticket: Ticket, *, actor: Actor, now: datetime) -> Any: ...
+
+
+class DueTime(Protocol):
+    def annotate(
+        self, tickets: QuerySet[Ticket], *, name: str, never: datetime
+    ) -> QuerySet[Ticket]:
+        """Add ``name``: the next due time, or ``never`` for a ticket with none."""
+
+    def due_before(self, tickets: QuerySet[Ticket], when: datetime) -> QuerySet[Ticket]: ...
+
+    def split(self, tickets: QuerySet[Ticket]) -> tuple[QuerySet[Ticket], QuerySet[Ticket], str]:
+        """The tickets with a due time, those without, and the indexed column (a lookup
+        path) to order the first by; for reading a due-first order in two index walks."""
+
+    def due_at(self, ticket: Ticket) -> datetime | None:
+        """The due time of one ticket read by ``row_relations``, with no query."""
+
+    def lookup(self, ticket: Ticket) -> datetime | None:
+        """The due time of one ticket, read from the database."""
+
+    row_relations: tuple[str, ...]
+
+
+class NoDueTime:
+    """No app keeps due times: nothing is ever due."""
+
+    row_relations: tuple[str, ...] = ()
+
+    def annotate(
+        self, tickets: QuerySet[Ticket], *, name: str, never: datetime
+    ) -> QuerySet[Ticket]:
+        from django.db.models import DateTimeField, Value
+
+        return tickets.annotate(**{name: Value(never, output_field=DateTimeField())})
+
+    def due_before(self, tickets: QuerySet[Ticket], when: datetime) -> QuerySet[Ticket]:
+        return tickets.none()
+
+    def split(self, tickets: QuerySet[Ticket]) -> tuple[QuerySet[Ticket], QuerySet[Ticket], str]:
+        return tickets.none(), tickets, "id"
+
+    def due_at(self, ticket: Ticket) -> datetime | None:
+        return None
+
+    def lookup(self, ticket: Ticket) -> datetime | None:
+        return None
+
+
+@cache
+def _entries(kind: str) -> tuple[Any, ...]:
+    registry: dict[str, Sequence[str]] = import_module(REGISTRY).CONTRIBUTIONS
+    return tuple(import_string(path) for path in registry.get(kind, ()))
+
+
+def ticket_panels() -> tuple[TicketPanel, ...]:
+    return _entries("ticket.panels")
+
+
+def message_footers() -> tuple[MessageFooter, ...]:
+    return _entries("message.footers")
+
+
+def detail_fields() -> tuple[DetailField, ...]:
+    return _entries("ticket.detail_fields")
+
+
+def due_time() -> DueTime:
+    found = _entries("ticket.due_time")
+    return found[0] if found else NoDueTime()
+
+
+def with_footer_rows(messages: QuerySet[Message], *, only: Sequence[str] = ()) -> QuerySet[Message]:
+    """``messages`` with every footer's related row joined; with ``only``, just those of the
+    message's columns and the footers' own."""
+    footers = message_footers()
+    if not footers:
+        return messages
+    joined = messages.select_related(*(f.related for f in footers))
+    if not only:
+        return joined
+    columns = [f"{f.related}__{name}" for f in footers for name in f.fields]
+    return joined.only(*only, *columns)
+
+
+def render_footers(message: Message, *, ticket_number: int, csrf_token: str) -> str:
+    parts = []
+    for footer in message_footers():
+        row = getattr(message, footer.related, None)
+        if row is not None:
+            parts.append(footer.render(row, ticket_number=ticket_number, csrf_token=csrf_token))
+    return "".join(parts)
