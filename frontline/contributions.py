@@ -15,6 +15,8 @@ CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "message.footers": ("frontline.channels.email.contributions.DELIVERY",),
     # Fields the ticket API's detail (GET /tickets/{id}) carries beyond the ticket's own.
     "ticket.detail_fields": ("frontline.sla.contributions.SLA_FIELD",),
+    # Fields a customer's API page (GET /customers/{id}) carries: their latest tickets.
+    "customer.detail_fields": ("frontline.tickets.customer_fields.RECENT_TICKETS",),
     # The ticket's next due time: the "due" sort and filters of the inbox and the API, and
     # the inbox row's "due in" badge. At most one; without one, no ticket is ever due.
     "ticket.due_time": ("frontline.sla.contributions.DUE_TIME",),

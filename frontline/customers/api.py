@@ -1,14 +1,15 @@
 """Customers and organisations: /api/v1/customers, /api/v1/organisations.
 
-A customer's page lists their tickets, so this edge reads ``tickets.queries``; the customers
-app itself never depends on tickets.
+A customer's page lists their tickets: the tickets app contributes that field
+(``frontline/contributions.py``), so customers never imports tickets.
 """
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Created
 
@@ -24,6 +25,7 @@ from frontline.core.api_support import (
 )
 from frontline.core.api_support import ObjectId as Id
 from frontline.core.api_support import staff_actor as staff_reader
+from frontline.core.contributions import field_values, schema_with_fields
 from frontline.core.errors import Conflict, NotFound, PermissionDenied
 from frontline.core.pagination import paginate
 from frontline.customers import services
@@ -35,13 +37,8 @@ from frontline.customers.models import (
     OrganisationDomain,
     Tier,
 )
-from frontline.tickets.models import Ticket
-from frontline.tickets.queries import tickets_visible_to
-from frontline.tickets.schemas import PriorityName, StatusName
 
 router = Router(tags=["customers"])
-
-TICKETS_SHOWN = 50
 
 TierName = Literal["standard", "premium", "enterprise"]
 IdentityKindName = Literal["email", "phone", "chat", "social"]
@@ -90,27 +87,6 @@ class IdentityOut(Schema):
         return cls(**fields)
 
 
-class TicketSummaryOut(Schema):
-    id: int
-    number: int
-    subject: str
-    status: StatusName
-    priority: PriorityName
-    updated_at: datetime
-
-    @classmethod
-    def from_model(cls, ticket: Ticket) -> "TicketSummaryOut":
-        fields: dict[str, Any] = {
-            "id": ticket.pk,
-            "number": ticket.number,
-            "subject": ticket.subject,
-            "status": ticket.status,
-            "priority": ticket.priority,
-            "updated_at": ticket.updated_at,
-        }
-        return cls(**fields)
-
-
 class CustomerOut(Schema):
     id: int
     name: str
@@ -151,10 +127,16 @@ class CustomerOut(Schema):
         return cls(**cls.fields_of(customer))
 
 
-class CustomerDetailOut(CustomerOut):
+class _CustomerDetailBase(CustomerOut):
     identities: list[IdentityOut]
-    tickets: list[TicketSummaryOut] = Field(
-        description=f"The {TICKETS_SHOWN} most recently updated tickets you may see."
+
+
+if TYPE_CHECKING:
+    CustomerDetailOut = _CustomerDetailBase
+else:
+    # With their latest tickets, and whatever else other apps add (frontline/contributions.py).
+    CustomerDetailOut = schema_with_fields(
+        _CustomerDetailBase, name="CustomerDetailOut", kind="customer.detail_fields"
     )
 
 
@@ -522,11 +504,10 @@ def _customer_detail(actor: Actor, customer_id: int) -> CustomerDetailOut:
     customer = _with_identities(Customer.objects.filter(pk=customer_id)).first()
     if customer is None:
         raise NotFound(f"There is no customer {customer_id}.")
-    tickets = tickets_visible_to(actor).filter(customer=customer).order_by("-updated_at", "-id")
     return CustomerDetailOut(
         **CustomerOut.fields_of(customer),
         identities=[IdentityOut.from_model(i) for i in customer.identities.all()],
-        tickets=[TicketSummaryOut.from_model(t) for t in tickets[:TICKETS_SHOWN]],
+        **field_values("customer.detail_fields", customer, actor=actor, now=timezone.now()),
     )
 
 

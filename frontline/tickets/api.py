@@ -14,6 +14,7 @@ from pydantic import BeforeValidator
 from frontline.accounts.models import Team, User
 from frontline.core.actors import Actor
 from frontline.core.api_support import ObjectId, request_actor, responses
+from frontline.core.contributions import field_values
 from frontline.core.errors import NotFound, PermissionDenied, ValidationFailed
 from frontline.core.pagination import paginate
 from frontline.customers.models import Customer, Identity
@@ -215,9 +216,7 @@ def get_ticket(request: HttpRequest, ticket_id: ObjectId) -> TicketDetailOut:
         PersonOut(id=u.pk, name=str(u), email=u.email) for u in ticket.collaborators.all()
     ]
     now = timezone.now()
-    contributed = {
-        f.name: f.value(ticket, actor=actor, now=now) for f in contributions.detail_fields()
-    }
+    contributed = field_values("ticket.detail_fields", ticket, actor=actor, now=now)
     return TicketDetailOut(
         **TicketOut.fields_of(ticket),
         collaborators=collaborators if actor.is_agent else [],

@@ -1,13 +1,14 @@
 """What other apps contribute to the ticket page, the inbox row and the ticket API.
 
-The list is ``frontline/contributions.py``, read by name the first time it is needed, so
-this app depends on none of them (NetBox's template extensions work the same way). Each
-kind of contribution has a shape here:
+The list is ``frontline/contributions.py``, read by name the first time it is needed
+(``core.contributions``), so this app depends on none of them (NetBox's template
+extensions work the same way). Each kind of contribution has a shape here:
 
 - ``TicketPanel``: a side panel of the ticket page, a template with the page's context.
 - ``MessageFooter``: a line beneath a message in the staff timeline (e.g. how its email
   fared), from a related row fetched with the messages.
-- ``DetailField``: a field of ``TicketDetailOut`` with its type and how to read it.
+- ``core.contributions.DetailField`` under ``"ticket.detail_fields"``: a field of
+  ``TicketDetailOut`` with its type and how to read it.
 - ``DueTime``: when the ticket's next commitment falls due, for the "due" sort and filter
   and the rows' badge.
 """
@@ -15,17 +16,12 @@ kind of contribution has a shape here:
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from importlib import import_module
 from typing import Any, Protocol
 
 from django.db.models import QuerySet
-from django.utils.module_loading import import_string
 
-from frontline.core.actors import Actor
+from frontline.core.contributions import entries
 from frontline.tickets.models import Message, Ticket
-
-REGISTRY = "frontline.contributions"
 
 
 @dataclass(frozen=True)
@@ -40,14 +36,6 @@ class MessageFooter(Protocol):
 
     def render(self, row: Any, *, ticket_number: int, csrf_token: str) -> str:
         """Escaped HTML for ``row``, the message's related object."""
-
-
-class DetailField(Protocol):
-    name: str
-    annotation: Any
-    description: str
-
-    def value(self, ticket: Ticket, *, actor: Actor, now: datetime) -> Any: ...
 
 
 class DueTime(Protocol):
@@ -96,26 +84,16 @@ class NoDueTime:
         return None
 
 
-@cache
-def _entries(kind: str) -> tuple[Any, ...]:
-    registry: dict[str, Sequence[str]] = import_module(REGISTRY).CONTRIBUTIONS
-    return tuple(import_string(path) for path in registry.get(kind, ()))
-
-
 def ticket_panels() -> tuple[TicketPanel, ...]:
-    return _entries("ticket.panels")
+    return entries("ticket.panels")
 
 
 def message_footers() -> tuple[MessageFooter, ...]:
-    return _entries("message.footers")
-
-
-def detail_fields() -> tuple[DetailField, ...]:
-    return _entries("ticket.detail_fields")
+    return entries("message.footers")
 
 
 def due_time() -> DueTime:
-    found = _entries("ticket.due_time")
+    found = entries("ticket.due_time")
     return found[0] if found else NoDueTime()
 
 

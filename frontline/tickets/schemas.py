@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import create_model, field_validator
+from pydantic import field_validator
 
 from frontline.core.api_support import InputSchema, ObjectId
-from frontline.tickets import contributions
+from frontline.core.contributions import schema_with_fields
 from frontline.tickets.models import Attachment, Message, Ticket, TicketEvent
 
 StatusName = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
@@ -167,22 +167,13 @@ class _TicketDetailBase(TicketOut):
     messages: list[MessageOut]
 
 
-def _detail_schema() -> type[_TicketDetailBase]:
-    """``TicketDetailOut``: the ticket's own fields and what other apps contribute (its SLA
-    targets, …; ``frontline/contributions.py``), each typed in the published schema."""
-    fields: dict[str, Any] = {
-        f.name: (f.annotation, Field(description=f.description))
-        for f in contributions.detail_fields()
-    }
-    return create_model(
-        "TicketDetailOut", __base__=_TicketDetailBase, __module__=__name__, **fields
-    )
-
-
 if TYPE_CHECKING:
     TicketDetailOut = _TicketDetailBase
 else:
-    TicketDetailOut = _detail_schema()
+    # Its SLA targets and whatever else other apps add (``frontline/contributions.py``).
+    TicketDetailOut = schema_with_fields(
+        _TicketDetailBase, name="TicketDetailOut", kind="ticket.detail_fields"
+    )
 
 
 class TicketPageOut(Schema):
