@@ -15,7 +15,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def connects(agent, origin, host=b"help.example.com"):
     client = Client()
     client.force_login(agent)
-    headers = [(b"host", host), (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
+    headers = [
+        (b"host", host),
+        (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()),
+    ]
     if origin is not None:
         headers.append((b"origin", origin.encode()))
     communicator = WebsocketCommunicator(application, "/ws/workspace/", headers=headers)
