@@ -8,9 +8,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from frontline.accounts.api import router as accounts_router
+from frontline.accounts.api_auth import AUTH
 from frontline.automation.api import router as automation_router
 from frontline.channels.email.api import router as email_router
-from frontline.core.api_support import AUTH
 from frontline.core.errors import ErrorCode, FrontlineError
 from frontline.customers.api import router as customers_router
 from frontline.sla.api import router as sla_router

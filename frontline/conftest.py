@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from frontline.accounts.models import Role, Team, User
@@ -39,6 +40,10 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     # A deliberately weak hasher: real hashing costs ~0.3 s per user and tests make many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The site is where the test client talks to; browser tests move it to the live server.
+    settings.SITE_URL = "http://testserver"
+    # Sign-in throttling counts in the cache: no test inherits another's failures.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """Frontline settings, read only from the environment (see docs/configuration.md)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -21,7 +22,57 @@ DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_secret("SECRET_KEY") or stored_secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["*"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Security: the site's address, cookies, TLS, sign-in throttling -------------------------
+# (docs/configuration.md#security). Every absolute link is built on SITE_URL, never on the
+# request's Host header, which the client chooses. `frontline run --host H --port P` makes
+# it http://H:P when SITE_URL is not set.
+
+
+def _site_url(raw: str) -> str:
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {raw!r}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"SITE_URL is a scheme and host only, not {raw!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _proxy_ssl_header(raw: str) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto`` (meaning ``X-Forwarded-Proto: https``) or ``Name: value``."""
+    name, _, value = raw.partition(":")
+    if not name.strip():
+        return None
+    return _meta_key(name), value.strip() or "https"
+
+
+def _meta_key(header: str) -> str:
+    return "HTTP_" + header.strip().upper().replace("-", "_") if header.strip() else ""
+
+
+SITE_URL = _site_url(env_str("SITE_URL", "http://127.0.0.1:8000"))
+_HTTPS = SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=_HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=_HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env_str("SECURE_PROXY_SSL_HEADER", ""))
+# The header a proxy in front names the client's address in (e.g. X-Forwarded-For); unset,
+# the address is the connection's. Sign-in limits per address rely on it behind a proxy.
+FRONTLINE_CLIENT_IP_HEADER = _meta_key(env_str("FRONTLINE_CLIENT_IP_HEADER", ""))
+# Failed sign-ins (workspace and portal) allowed per account and per address in a window;
+# beyond them the sign-in answers 429 until the window ends.
+FRONTLINE_SIGN_IN_FAILURES_PER_ACCOUNT = env_int("FRONTLINE_SIGN_IN_FAILURES_PER_ACCOUNT", 5)
+FRONTLINE_SIGN_IN_FAILURES_PER_IP = env_int("FRONTLINE_SIGN_IN_FAILURES_PER_IP", 30)
+FRONTLINE_SIGN_IN_WINDOW_SECONDS = env_int("FRONTLINE_SIGN_IN_WINDOW_SECONDS", 15 * 60)
+# Password-reset and portal sign-in-link mails asked for, per address and per client address.
+FRONTLINE_MAIL_LINKS_PER_ADDRESS = env_int("FRONTLINE_MAIL_LINKS_PER_ADDRESS", 5)
+FRONTLINE_MAIL_LINKS_PER_IP = env_int("FRONTLINE_MAIL_LINKS_PER_IP", 20)
+FRONTLINE_MAIL_LINKS_WINDOW_SECONDS = env_int("FRONTLINE_MAIL_LINKS_WINDOW_SECONDS", 60 * 60)
+# --- End of security ------------------------------------------------------------------------
+
 
 INSTALLED_APPS = [
     "django.contrib.admin",

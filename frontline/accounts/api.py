@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Created
 
 from frontline.accounts import services
+from frontline.accounts.api_auth import request_user, staff_actor
 from frontline.accounts.models import (
     AgentSkill,
     ApiToken,
@@ -25,9 +26,7 @@ from frontline.core.api_support import (
     NON_BLANK,
     InputSchema,
     ObjectId,
-    request_user,
     responses,
-    staff_actor,
 )
 from frontline.core.errors import NotFound, PermissionDenied
 from frontline.core.pagination import paginate

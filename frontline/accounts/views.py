@@ -2,19 +2,25 @@
 
 import zoneinfo
 from functools import cache
+from typing import Any
 
 from django import forms
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from frontline.accounts import queries, services
+from frontline.accounts import queries, services, sign_in
+from frontline.accounts.forms import PasswordResetForm
 from frontline.accounts.models import User
+from frontline.accounts.web import staff_required
 from frontline.core.errors import FrontlineError
-from frontline.core.web import add_domain_error, staff_required
+from frontline.core.web import add_domain_error
+
+LOCKED = "accounts/locked.html"
 
 
 @cache
@@ -24,8 +30,28 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class SignInView(auth_views.LoginView):
+    """Django's sign-in, throttled per account and per client address (``sign_in``)."""
+
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
+    attempt: sign_in.Attempt
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.attempt = sign_in.Attempt.of(
+            request, request.POST.get("username", ""), form="workspace"
+        )
+        limit = sign_in.locked_out(self.attempt)
+        if limit is not None:
+            return sign_in.lockout_response(request, limit, template=LOCKED)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        sign_in.record_success(self.attempt)
+        return super().form_valid(form)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        sign_in.record_failure(self.attempt, refused_user=form.get_user())
+        return super().form_invalid(form)
 
 
 class SignOutView(auth_views.LogoutView):
@@ -33,10 +59,20 @@ class SignOutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Reset links on SITE_URL (``PasswordResetForm``), rationed per address and client."""
+
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
+    form_class = PasswordResetForm
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        email = request.POST.get("email", "")
+        limit = sign_in.refuse_mail_link(request, email, kind="password_reset")
+        if limit is not None:
+            return sign_in.lockout_response(request, limit, template=LOCKED)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

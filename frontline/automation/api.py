@@ -8,10 +8,11 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from frontline.accounts.api_auth import staff_actor
 from frontline.automation import services
 from frontline.automation.actions import RuleAction
 from frontline.automation.models import TimeRule
-from frontline.core.api_support import InputSchema, ObjectId, responses, staff_actor
+from frontline.core.api_support import InputSchema, ObjectId, responses
 from frontline.core.errors import NotFound
 from frontline.sla.services.actions import TAG_PATTERN
 from frontline.sla.services.config import ensure_configurator

@@ -1,17 +1,10 @@
-"""What every router shares: authentication, the error shape, the actor of a request."""
+"""What every router shares: ids, strict input, the error shape. Who the caller is lives in
+``frontline.accounts.api_auth``: core imports no app."""
 
 from typing import Annotated, Any, Self
 
-from django.http import HttpRequest
 from ninja import Field, Schema
-from ninja.security import HttpBearer, SessionAuth
 from pydantic import BaseModel, ConfigDict, model_validator
-
-from frontline.accounts.models import User
-from frontline.accounts.permissions import is_staff_member
-from frontline.accounts.services import authenticate_token
-from frontline.core.actors import Actor
-from frontline.core.errors import PermissionDenied
 
 # Database ids: positive and within a signed 64-bit integer, so no input overflows a query.
 ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -63,41 +56,3 @@ ERROR_CODES = (400, 401, 403, 404, 409, 413, 422)
 def responses(success: dict[int, Any]) -> dict[int, Any]:
     """Success schemas plus the documented error shape for every error status."""
     return {**success, **dict.fromkeys(ERROR_CODES, ErrorOut)}
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        return authenticate_token(token)
-
-
-class ActiveSessionAuth(SessionAuth):
-    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        user = request.user
-        if user.is_authenticated and isinstance(user, User) and user.is_active:
-            return user
-        return None
-
-
-AUTH = [TokenAuth(), ActiveSessionAuth()]
-
-
-def request_user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)  # noqa: S101 - every authenticated route sets it
-    return user
-
-
-def request_actor(request: HttpRequest) -> Actor:
-    cached: Actor | None = getattr(request, "_frontline_actor", None)
-    if cached is None:
-        cached = Actor.for_user(request_user(request))
-        request._frontline_actor = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def staff_actor(request: HttpRequest) -> Actor:
-    """The caller as an active staff member, or 403."""
-    actor = request_actor(request)
-    if not actor.is_agent or actor.user is None or not is_staff_member(actor.user):
-        raise PermissionDenied("This is for staff only.")
-    return actor

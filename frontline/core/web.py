@@ -1,76 +1,20 @@
-"""What every HTML view shares: who is asking, who may enter, domain errors as form errors,
-and file downloads."""
+"""What every HTML view shares: domain errors as form errors, htmx requests, file downloads,
+absolute links and the client's address. Who is asking and who may enter is the accounts
+app's (``frontline.accounts.web``): core imports no app."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from functools import wraps
-from typing import Any, TypeVar, cast
+from collections.abc import AsyncIterator
+from typing import Any
 
 from asgiref.sync import sync_to_async
 from django import forms
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.files import File
 from django.core.handlers.asgi import ASGIRequest
 from django.http import FileResponse, HttpRequest
-from django.http.response import HttpResponseBase
 
-from frontline.accounts.models import User
-from frontline.accounts.permissions import is_staff_member
-from frontline.core.actors import Actor
 from frontline.core.errors import FrontlineError
-
-View = TypeVar("View", bound=Callable[..., HttpResponseBase])
-
-
-def web_actor(request: HttpRequest) -> Actor:
-    """The actor behind a signed-in request, computed once per request."""
-    cached: Actor | None = getattr(request, "_frontline_actor", None)
-    if cached is None:
-        user = request.user
-        assert isinstance(user, User)  # noqa: S101 - the decorators below checked sign-in
-        cached = Actor.for_user(user)
-        request._frontline_actor = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def _signed_in(request: HttpRequest) -> bool:
-    return bool(request.user.is_authenticated and request.user.is_active)
-
-
-def staff_required(view: View) -> View:
-    """Staff only: anonymous visitors go to sign-in, customers get a 403 page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not _signed_in(request):
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        actor = web_actor(request)
-        if not actor.is_agent or actor.user is None or not is_staff_member(actor.user):
-            raise DjangoPermissionDenied("This page is for support staff.")
-        return view(request, *args, **kwargs)
-
-    return cast(View, wrapper)
-
-
-def customer_required(login_url: str) -> Callable[[View], View]:
-    """Customers only: anonymous visitors go to ``login_url``, staff get a 403 page."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not _signed_in(request):
-                return redirect_to_login(request.get_full_path(), login_url)
-            actor = web_actor(request)
-            if not actor.is_customer or actor.customer is None:
-                raise DjangoPermissionDenied("The portal is for customers.")
-            return view(request, *args, **kwargs)
-
-        return cast(View, wrapper)
-
-    return decorator
 
 
 def add_domain_error(
@@ -116,3 +60,22 @@ async def _chunks(stream: Any, size: int = 64 * 1024) -> AsyncIterator[bytes]:
     read = sync_to_async(stream.read, thread_sensitive=False)
     while chunk := await read(size):
         yield chunk
+
+
+def absolute_url(path: str) -> str:
+    """``path`` on the site's configured address (``SITE_URL``). Every link that leaves the
+    site, in mail above all, is built here and never from the request: its ``Host`` header is
+    whatever the client sent, so a reset mail built from it could point anywhere."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The caller's address: ``REMOTE_ADDR``, or behind a proxy that names the client in
+    ``FRONTLINE_CLIENT_IP_HEADER``, the last address in that header (the one our proxy
+    appended; earlier ones are whatever the client claimed)."""
+    header = settings.FRONTLINE_CLIENT_IP_HEADER
+    if header:
+        hops = [hop.strip() for hop in str(request.META.get(header, "")).split(",")]
+        if hops[-1]:
+            return hops[-1]
+    return str(request.META.get("REMOTE_ADDR", ""))

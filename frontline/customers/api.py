@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Created
 
 from frontline.accounts.api import EMAIL_FORMAT
+from frontline.accounts.api_auth import staff_actor as staff_reader
 from frontline.accounts.models import User
 from frontline.accounts.permissions import can_manage_customers, is_staff_member
 from frontline.core.actors import Actor
@@ -24,7 +25,6 @@ from frontline.core.api_support import (
     responses,
 )
 from frontline.core.api_support import ObjectId as Id
-from frontline.core.api_support import staff_actor as staff_reader
 from frontline.core.contributions import field_values, schema_with_fields
 from frontline.core.errors import Conflict, NotFound, PermissionDenied
 from frontline.core.pagination import paginate

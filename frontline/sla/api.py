@@ -12,8 +12,9 @@ from django.utils import timezone
 from ninja import Query, Router
 from ninja.responses import Status
 
+from frontline.accounts.api_auth import staff_actor
 from frontline.core.actors import Actor
-from frontline.core.api_support import ObjectId, responses, staff_actor
+from frontline.core.api_support import ObjectId, responses
 from frontline.core.errors import NotFound, ValidationFailed
 from frontline.sla import services
 from frontline.sla.business_time import NeverOpens

@@ -107,9 +107,13 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def new_page(browser: Any, transactional_db: None, live_server_url: str) -> Iterator[Any]:
+def new_page(
+    browser: Any, transactional_db: None, live_server_url: str, settings: Any
+) -> Iterator[Any]:
     """``new_page()`` opens a page in a fresh browser context (its own cookies) at 1280px;
-    the pages close before the test database is emptied."""
+    the pages close before the test database is emptied. The site is at the live server
+    then: its pages' sockets come from there, and links in mail point there."""
+    settings.SITE_URL = live_server_url
     contexts: list[Any] = []
 
     def open_page(width: int = 1280, height: int = 860) -> Any:

@@ -11,9 +11,10 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status as Created
 from pydantic import BeforeValidator
 
+from frontline.accounts.api_auth import request_actor
 from frontline.accounts.models import Team, User
 from frontline.core.actors import Actor
-from frontline.core.api_support import ObjectId, request_actor, responses
+from frontline.core.api_support import ObjectId, responses
 from frontline.core.contributions import field_values
 from frontline.core.errors import NotFound, PermissionDenied, ValidationFailed
 from frontline.core.pagination import paginate

@@ -9,6 +9,7 @@ from ninja import Query, Router
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
+from frontline.accounts.api_auth import staff_actor
 from frontline.accounts.models import Team
 from frontline.channels.email import ingest, services, tasks
 from frontline.channels.email.models import (
@@ -39,7 +40,6 @@ from frontline.core.actors import Actor
 from frontline.core.api_support import (
     ObjectId,
     responses,
-    staff_actor,
 )
 from frontline.core.errors import NotFound, TooLarge, ValidationFailed
 from frontline.core.pagination import paginate

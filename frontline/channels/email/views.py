@@ -4,10 +4,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from frontline.accounts.web import staff_required, web_actor
 from frontline.channels.email.models import OutboundMessage
 from frontline.channels.email.outbound import retry_delivery
 from frontline.core.errors import NotFound
-from frontline.core.web import staff_required, web_actor
 from frontline.tickets.queries import ensure_can_work, get_ticket_by_number_for
 
 

@@ -16,14 +16,13 @@ class LinkRequestForm(forms.Form):
 
 
 class PortalPasswordForm(AuthenticationForm):
-    """Password sign-in for customers; staff are pointed to the workspace, not signed in."""
+    """Password sign-in for customers. A staff account's right password is refused exactly
+    like a wrong one, so the form confirms no staff password."""
 
     def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
         if not user.is_customer:
-            raise forms.ValidationError(
-                "This is a staff account: sign in to the workspace instead.", code="staff"
-            )
+            raise self.get_invalid_login_error()
 
 
 class NewTicketForm(forms.Form):

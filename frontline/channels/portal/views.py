@@ -21,7 +21,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from frontline.accounts import services as account_services
+from frontline.accounts import sign_in as sign_in_guard
 from frontline.accounts.models import User
+from frontline.accounts.web import customer_required, web_actor
 from frontline.channels.portal import services
 from frontline.channels.portal.forms import (
     LinkRequestForm,
@@ -33,7 +35,7 @@ from frontline.channels.portal.forms import (
 from frontline.core.actors import Actor
 from frontline.core.errors import FrontlineError
 from frontline.core.pagination import paginate
-from frontline.core.web import add_domain_error, customer_required, download, web_actor
+from frontline.core.web import absolute_url, add_domain_error, download
 from frontline.tickets import services as ticket_services
 from frontline.tickets.forms import attachments_from
 from frontline.tickets.models import Category, Channel, Status, Ticket
@@ -46,10 +48,11 @@ from frontline.tickets.queries import (
 
 portal_customer = customer_required("portal:sign-in")
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LOCKED = "portal/locked.html"
 
 
 def sign_in(request: HttpRequest) -> HttpResponse:
-    """Email a one-time link (the default) or sign in with a password."""
+    """Email a one-time link (the default) or sign in with a password; both throttled."""
     if request.user.is_authenticated and web_actor(request).is_customer:
         return HttpResponseRedirect(reverse("portal:home"))
     link_form = LinkRequestForm(request.POST if request.POST.get("method") == "link" else None)
@@ -57,16 +60,36 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         request, request.POST if request.POST.get("method") == "password" else None
     )
     if link_form.is_bound and link_form.is_valid():
-        services.email_sign_in_link(
-            link_form.cleaned_data["email"],
-            link_base=request.build_absolute_uri(reverse("portal:sign-in")),
-        )
-        return render(request, "portal/link_sent.html", {"email": link_form.cleaned_data["email"]})
-    if password_form.is_bound and password_form.is_valid():
-        login(request, password_form.get_user())
-        return HttpResponseRedirect(_next(request))
+        return _email_link(request, link_form.cleaned_data["email"])
+    if password_form.is_bound:
+        answer = _sign_in_with_password(request, password_form)
+        if answer is not None:
+            return answer
     context = {"link_form": link_form, "password_form": password_form, "next": _next(request)}
     return render(request, "portal/sign_in.html", context)
+
+
+def _email_link(request: HttpRequest, email: str) -> HttpResponse:
+    limit = sign_in_guard.refuse_mail_link(request, email, kind="portal_link")
+    if limit is not None:
+        return sign_in_guard.lockout_response(request, limit, template=LOCKED)
+    services.email_sign_in_link(email, link_base=absolute_url(reverse("portal:sign-in")))
+    return render(request, "portal/link_sent.html", {"email": email})
+
+
+def _sign_in_with_password(request: HttpRequest, form: PortalPasswordForm) -> HttpResponse | None:
+    """Sign in and redirect, or refuse: 429 while locked out, else None to show the form
+    with the one message every wrong combination gets."""
+    attempt = sign_in_guard.Attempt.of(request, request.POST.get("username", ""), form="portal")
+    limit = sign_in_guard.locked_out(attempt)
+    if limit is not None:
+        return sign_in_guard.lockout_response(request, limit, template=LOCKED)
+    if not form.is_valid():
+        sign_in_guard.record_failure(attempt, refused_user=form.get_user())
+        return None
+    sign_in_guard.record_success(attempt)
+    login(request, form.get_user())
+    return HttpResponseRedirect(_next(request))
 
 
 def _next(request: HttpRequest) -> str:

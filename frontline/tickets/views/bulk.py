@@ -8,8 +8,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from frontline.accounts.models import User
+from frontline.accounts.web import staff_required, web_actor
 from frontline.core.actors import Actor
-from frontline.core.web import is_htmx, staff_required, web_actor
+from frontline.core.web import is_htmx
 from frontline.tickets import services
 from frontline.tickets.forms import BulkForm
 from frontline.tickets.models import Priority, Status

@@ -7,10 +7,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from frontline.accounts.web import staff_required, web_actor
 from frontline.core.actors import Actor
 from frontline.core.errors import FrontlineError
 from frontline.core.pagination import paginate
-from frontline.core.web import add_domain_error, is_htmx, staff_required, web_actor
+from frontline.core.web import add_domain_error, is_htmx
 from frontline.tickets import contributions, inbox, services
 from frontline.tickets.forms import BulkForm, InboxFilterForm, SaveViewForm
 from frontline.tickets.models import InboxPreference, InboxSort, SavedView, Ticket

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from frontline.accounts.models import Team, User
 from frontline.accounts.permissions import sees_all_tickets
+from frontline.accounts.web import staff_required, web_actor
 from frontline.core.errors import FrontlineError
-from frontline.core.web import is_htmx, staff_required, web_actor
+from frontline.core.web import is_htmx
 from frontline.tickets import services, supervision
 from frontline.tickets.queries import get_ticket_for
 

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from frontline.accounts.queries import colleagues_matching
+from frontline.accounts.web import staff_required, web_actor
 from frontline.core.actors import Actor
 from frontline.core.errors import FrontlineError
-from frontline.core.web import add_domain_error, download, is_htmx, staff_required, web_actor
+from frontline.core.web import add_domain_error, download, is_htmx
 from frontline.tickets import contributions, inbox, services
 from frontline.tickets.customer360 import customer_360
 from frontline.tickets.forms import (

@@ -89,10 +89,10 @@ def test_a_tampered_link_is_refused(customer, django_capture_on_commit_callbacks
 
 def test_links_are_rationed_per_address(customer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(7):
-            ask_for_link(Client(), customer.user.email)
+        answers = [ask_for_link(Client(), customer.user.email) for _ in range(7)]
 
     assert len(mail.outbox) == 5
+    assert [a.status_code for a in answers] == [200] * 5 + [429] * 2
 
 
 def test_a_staff_address_gets_no_portal_login(agent, django_capture_on_commit_callbacks):
@@ -149,16 +149,88 @@ def test_sign_in_forms_need_a_csrf_token(customer):
     assert ask_for_link(client, customer.user.email).status_code == 403
 
 
-def test_staff_are_not_signed_in_by_the_portals_password_form(agent):
+def sign_in_with_password(email, password, *, ip="127.0.0.1", client=None):
+    return (client or Client()).post(
+        "/portal/sign-in/",
+        {"method": "password", "username": email, "password": password},
+        REMOTE_ADDR=ip,
+    )
+
+
+def without_csrf_token(response):
+    """The page without its CSRF tokens (64 characters, new on every page)."""
+    return re.sub(r"[A-Za-z0-9]{64}", "", response.content.decode())
+
+
+def test_a_staff_password_on_the_portal_looks_exactly_like_a_wrong_one(agent, caplog):
     client = Client()
 
-    response = client.post(
-        "/portal/sign-in/",
-        {"method": "password", "username": agent.email, "password": "correct horse battery"},
-    )
+    right = sign_in_with_password(agent.email, "correct horse battery", client=client)
+    wrong = sign_in_with_password(agent.email, "not the password")
 
-    assert response.status_code == 200
-    assert "This is a staff account: sign in to the workspace instead." in (
-        response.content.decode()
-    )
+    assert right.status_code == wrong.status_code == 200
+    assert without_csrf_token(right) == without_csrf_token(wrong)
+    assert "That email address and password do not match." in right.content.decode()
     assert "_auth_user_id" not in client.session
+    reasons = [r.reason for r in caplog.records if r.getMessage() == "accounts.sign_in.failed"]
+    assert reasons == ["staff_account", "wrong_password"]
+
+
+def test_a_link_asked_for_under_another_host_points_at_site_url(
+    customer, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://help.example.com"
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(
+            "/portal/sign-in/",
+            {"method": "link", "email": customer.user.email},
+            HTTP_HOST="evil.example",
+        )
+
+    body = str(mail.outbox[0].body)
+    assert "evil.example" not in body
+    match = re.search(r"https://help\.example\.com(/portal/sign-in/\S+/)", body)
+    assert match is not None
+    assert Client().post(match.group(1))["Location"] == "/portal/"
+
+
+def test_wrong_passwords_lock_the_portal_account(customer, settings):
+    settings.FRONTLINE_SIGN_IN_FAILURES_PER_ACCOUNT = 3
+    for n in range(3):
+        sign_in_with_password(customer.user.email, f"guess {n}")
+    client = Client()
+
+    locked = sign_in_with_password(customer.user.email, "correct horse battery", client=client)
+
+    assert locked.status_code == 429
+    assert "Too many attempts" in locked.content.decode()
+    assert locked["Retry-After"] == str(settings.FRONTLINE_SIGN_IN_WINDOW_SECONDS)
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_on_either_form_count_together(customer, settings):
+    settings.FRONTLINE_SIGN_IN_FAILURES_PER_ACCOUNT = 2
+    sign_in_with_password(customer.user.email, "guess")
+    Client().post("/accounts/sign-in/", {"username": customer.user.email, "password": "guess"})
+
+    assert sign_in_with_password(customer.user.email, "correct horse battery").status_code == 429
+
+
+def test_link_mails_are_rationed_per_client_address(
+    customer, other_customer, settings, django_capture_on_commit_callbacks
+):
+    settings.FRONTLINE_MAIL_LINKS_PER_IP = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        for email in ("stranger@example.test", customer.user.email):
+            Client().post(
+                "/portal/sign-in/", {"method": "link", "email": email}, REMOTE_ADDR="203.0.113.9"
+            )
+        refused = Client().post(
+            "/portal/sign-in/",
+            {"method": "link", "email": other_customer.user.email},
+            REMOTE_ADDR="203.0.113.9",
+        )
+
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.content.decode()
+    assert [m.to for m in mail.outbox] == [[customer.user.email]]

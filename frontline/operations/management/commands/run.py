@@ -1,6 +1,7 @@
 """`frontline run`: migrate, load demo data on an empty database, serve over ASGI with the
 background worker in threads beside it."""
 
+import os
 from typing import Any
 
 import uvicorn
@@ -47,6 +48,8 @@ class Command(BaseCommand):
             summary = demo.create_demo_data()
             self.stdout.write(f"Demo data loaded: {summary}")
         url = f"http://{options['host']}:{options['port']}/"
+        if "SITE_URL" not in os.environ:  # links in mail point where this server listens
+            settings.SITE_URL = url.rstrip("/")
         self._print_welcome(url)
         if options["no_serve"]:
             return
