@@ -21,6 +21,7 @@ from frontline.accounts.models import User
 from frontline.accounts.permissions import is_staff_member
 from frontline.core.actors import Actor
 from frontline.core.errors import FrontlineError
+from frontline.core.files import download_name, media_type_or_default
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -98,7 +99,10 @@ def download(
     origin). Under ASGI it streams through an async iterator, so the file is read in chunks
     and closed when sent."""
     response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+        file.open("rb"),
+        as_attachment=True,
+        filename=download_name(filename),
+        content_type=media_type_or_default(content_type),
     )
     if isinstance(request, ASGIRequest):
         stream_async(response)
