@@ -161,7 +161,11 @@ def test_an_mbox_is_stored_whole_then_message_by_message(db, tmp_path, settings)
     assert stored_bytes(settings, whole) == path.read_bytes()
     assert (whole.status, whole.outcome) == (InboundStatus.IGNORED, "mailbox_file")
     messages = InboundMessage.objects.exclude(pk=whole.pk)
-    assert sorted(m.message_id for m in messages) == ["m0@example.test", "m1@example.test", "m2@example.test"]
+    assert sorted(m.message_id for m in messages) == [
+        "m0@example.test",
+        "m1@example.test",
+        "m2@example.test",
+    ]
 
 
 def test_an_eml_file_is_its_own_record(db, tmp_path, settings):
