@@ -5,6 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -35,8 +36,8 @@ class FrontlineAPI(NinjaAPI):
 
 
 def _json_not_allowed(url: URLResolver | URLPattern) -> URLResolver | URLPattern:
-    if not isinstance(url, URLPattern):
-        return url
+    if not isinstance(url, URLPattern) or iscoroutinefunction(url.callback):
+        return url  # none of our operations is async; such a path keeps Ninja's answer
     view: Callable[..., Any] = url.callback
 
     @wraps(view)
@@ -45,7 +46,8 @@ def _json_not_allowed(url: URLResolver | URLPattern) -> URLResolver | URLPattern
         if isinstance(response, HttpResponseNotAllowed):
             allowed = response["Allow"]
             detail = f"{request.method} is not allowed here; use {allowed}."
-            response = _error(request, 405, {"detail": detail, "code": "method_not_allowed"})
+            code = ErrorCode.METHOD_NOT_ALLOWED.value
+            response = _error(request, 405, {"detail": detail, "code": code})
             response["Allow"] = allowed
         return response
 

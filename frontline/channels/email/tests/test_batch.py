@@ -411,4 +411,5 @@ def test_the_batch_path_keeps_the_notes_of_how_a_message_was_read(mailbox):
     inbound = InboundMessage.objects.get()
     assert inbound.status == InboundStatus.PROCESSED
     assert "declared as 'us-ascii' is not in that charset" in inbound.notes
+    assert inbound.ticket_message is not None
     assert inbound.ticket_message.body_text == "Café crème"

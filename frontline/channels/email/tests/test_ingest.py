@@ -468,6 +468,7 @@ def test_a_declared_type_that_is_not_a_media_type_is_kept_as_bytes(mailbox):
     inbound = deliver(raw, mailbox)
 
     assert inbound.status == InboundStatus.PROCESSED
+    assert inbound.ticket_message is not None
     attachment = inbound.ticket_message.attachments.get()
     assert (attachment.filename, attachment.content_type) == (
         "scan.png",
@@ -488,6 +489,7 @@ def test_text_below_the_nesting_limit_is_kept_with_a_note_on_the_record(mailbox)
     inbound = deliver(raw, mailbox)
 
     assert inbound.status == InboundStatus.PROCESSED
+    assert inbound.ticket_message is not None
     assert "The deepest words." in inbound.ticket_message.body_text
     assert "nested more than 40 levels deep" in inbound.notes
 
@@ -495,11 +497,13 @@ def test_text_below_the_nesting_limit_is_kept_with_a_note_on_the_record(mailbox)
 def test_text_in_another_charset_than_declared_is_kept_with_a_note(mailbox):
     raw = (
         b"From: carla@example.test\r\nTo: support@example.test\r\nSubject: caf\xe9\r\n"
-        b"Content-Type: text/plain; charset=utf-8\r\n\r\nUn caf\xe9 cr\xe8me, s'il vous pla\xeet.\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"Un caf\xe9 cr\xe8me, s'il vous pla\xeet.\r\n"
     )
 
     inbound = deliver(raw, mailbox)
 
+    assert inbound.ticket_message is not None
     assert inbound.ticket_message.body_text == "Un café crème, s'il vous plaît."
     assert "declared as 'utf-8' is not in that charset" in inbound.notes
     assert deliver(build(body="Grüße"), mailbox).notes == ""
