@@ -1,9 +1,16 @@
 """The REST API at /api/v1: routers of each app, and one error shape for every failure."""
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from asgiref.sync import iscoroutinefunction
+from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
@@ -18,7 +25,41 @@ from frontline.tickets.api import router as tickets_router
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class FrontlineAPI(NinjaAPI):
+    """Ninja, with the error shape also where Ninja answers before any operation runs: a
+    path no route matches (404) and a method a path does not take (405)."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = [_json_not_allowed(u) for u in super()._get_urls()]
+        return [*urls, re_path(r"^.*$", _no_route)]
+
+
+def _json_not_allowed(url: URLResolver | URLPattern) -> URLResolver | URLPattern:
+    if not isinstance(url, URLPattern) or iscoroutinefunction(url.callback):
+        return url  # none of our operations is async; such a path keeps Ninja's answer
+    view: Callable[..., Any] = url.callback
+
+    @wraps(view)
+    def answered(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            detail = f"{request.method} is not allowed here; use {allowed}."
+            code = ErrorCode.METHOD_NOT_ALLOWED.value
+            response = _error(request, 405, {"detail": detail, "code": code})
+            response["Allow"] = allowed
+        return response
+
+    return URLPattern(url.pattern, answered, url.default_args, url.name)
+
+
+def _no_route(request: HttpRequest) -> HttpResponse:
+    detail = f"There is no API path {request.path}; see /api/v1/docs."
+    return _error(request, 404, {"detail": detail, "code": ErrorCode.NOT_FOUND.value})
+
+
+api = FrontlineAPI(
     title="Frontline API",
     version="1",
     description=(
@@ -61,17 +102,27 @@ def on_domain_error(request: HttpRequest, exc: FrontlineError) -> HttpResponse:
     return _error(request, exc.status, body)
 
 
-def _field_name(location: list[Any]) -> str:
-    parts = [str(p) for p in location if p not in ("body", "payload", "query", "path")]
-    return ".".join(parts) or "body"
+def _field_name(error: dict[str, Any]) -> str:
+    """The input an error is about, as a client names it: ``customer.email``,
+    ``attachments.0.content_type``. Ninja's location starts with the source (body, query,
+    path...) and, for a body, the parameter's name; a validator of a whole object says
+    which of its fields it refused in ``ctx["field"]``."""
+    location = [str(part) for part in error.get("loc", ())]
+    source, *rest = location or ["body"]
+    if source == "body":
+        rest = rest[1:]  # the parameter (``payload``), not a field of the body
+    # pydantic names the member of a union it tried, e.g. ``function-after[...]``
+    rest = [part for part in rest if "[" not in part]
+    context = error.get("ctx") or {}
+    inner = context.get("field") if isinstance(context, dict) else None
+    if inner:
+        rest.append(str(inner))
+    return ".".join(rest) or source
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = [
-        {"field": _field_name(list(err.get("loc", []))), "message": str(err.get("msg", ""))}
-        for err in exc.errors
-    ]
+    errors = [{"field": _field_name(err), "message": str(err.get("msg", ""))} for err in exc.errors]
     first = errors[0] if errors else {"field": "body", "message": "Invalid input."}
     return _error(
         request,
@@ -108,6 +159,28 @@ def on_forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = _STATUS_CODES.get(exc.status_code, ErrorCode.BAD_REQUEST)
     return _error(request, exc.status_code, {"detail": exc.message, "code": code.value})
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    detail = (
+        f"The request body is larger than {limit} bytes. An attachment may be at most "
+        f"{settings.FRONTLINE_MAX_ATTACHMENT_BYTES} bytes before base64."
+    )
+    return _error(
+        request, 413, {"detail": detail, "code": ErrorCode.TOO_LARGE.value, "field": "body"}
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(BadRequest)
+@api.exception_handler(MultiPartParserError)
+def on_bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Django's refusals of malformed requests, which it would answer with an HTML page."""
+    logger.info("api.bad_request", extra={"error": type(exc).__name__, "path": request.path})
+    detail = "The request could not be read: it is malformed or exceeds a request limit."
+    return _error(request, 400, {"detail": detail, "code": ErrorCode.BAD_REQUEST.value})
 
 
 @api.exception_handler(Http404)

@@ -249,7 +249,12 @@ FRONTLINE_MAX_ATTACHMENT_BYTES = env_int("FRONTLINE_MAX_ATTACHMENT_BYTES", 25 * 
 FRONTLINE_MAX_ATTACHMENTS = env_int("FRONTLINE_MAX_ATTACHMENTS", 20)
 FRONTLINE_MAX_BODY_CHARS = env_int("FRONTLINE_MAX_BODY_CHARS", 1_000_000)
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = FRONTLINE_MAX_ATTACHMENT_BYTES + 1024 * 1024
+# A request body the API reads: one attachment at the limit, base64-encoded in JSON (4 bytes
+# per 3), with a text and an HTML body at theirs (UTF-8: up to 4 bytes a character). Larger
+# bodies are refused with a JSON 413 before they are read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = (
+    4 * -(-FRONTLINE_MAX_ATTACHMENT_BYTES // 3) + 2 * 4 * FRONTLINE_MAX_BODY_CHARS + 64 * 1024
+)
 
 # Email channel (docs/email.md). Larger inbound mail is stored and quarantined, not taken.
 FRONTLINE_EMAIL_MAX_MESSAGE_BYTES = env_int("FRONTLINE_EMAIL_MAX_MESSAGE_BYTES", 40 * 1024 * 1024)

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Self
 
 from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
 
 # Database ids: positive and within a signed 64-bit integer, so no input overflows a query.
 ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -17,14 +18,17 @@ NON_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
 
 def _reject_nul(value: Any, path: str) -> None:
     if isinstance(value, str) and "\x00" in value:
-        raise ValueError(f"{path or 'a value'} contains a NUL character")
+        # ``field`` extends the error's location to the very value (frontline/api.py).
+        raise PydanticCustomError(
+            "nul_character", "{field} contains a NUL character", {"field": path or "value"}
+        )
     if isinstance(value, dict):
         for key, item in value.items():
             _reject_nul(key, path)
             _reject_nul(item, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list | tuple):
-        for item in value:
-            _reject_nul(item, path)
+        for index, item in enumerate(value):
+            _reject_nul(item, f"{path}.{index}" if path else str(index))
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             _reject_nul(getattr(value, name), f"{path}.{name}" if path else name)

@@ -6,6 +6,7 @@ from enum import StrEnum
 class ErrorCode(StrEnum):
     VALIDATION = "validation_error"
     NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
     PERMISSION_DENIED = "permission_denied"
     NOT_AUTHENTICATED = "not_authenticated"
     INVALID_TRANSITION = "invalid_transition"

@@ -15,6 +15,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import FileResponse, HttpRequest
 
 from frontline.core.errors import FrontlineError
+from frontline.core.files import download_name, media_type_or_default
 
 
 def add_domain_error(
@@ -42,7 +43,10 @@ def download(
     origin). Under ASGI it streams through an async iterator, so the file is read in chunks
     and closed when sent."""
     response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+        file.open("rb"),
+        as_attachment=True,
+        filename=download_name(filename),
+        content_type=media_type_or_default(content_type),
     )
     if isinstance(request, ASGIRequest):
         stream_async(response)

@@ -11,7 +11,7 @@ from frontline.customers.models import (
     Organisation,
     OrganisationDomain,
 )
-from frontline.customers.services import normalise_identity
+from frontline.customers.services import clean_domain, normalise_identity
 
 
 class DomainForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -20,10 +20,10 @@ class DomainForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ("domain",)
 
     def clean_domain(self) -> str:
-        domain = str(self.cleaned_data["domain"]).strip().lower().lstrip("@")
-        if "." not in domain or " " in domain:
-            raise forms.ValidationError("Enter a domain such as example.com.")
-        return domain
+        try:
+            return clean_domain(str(self.cleaned_data["domain"]))
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.message) from None
 
 
 class DomainInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -62,7 +62,10 @@ class RefOut(Schema):
     name: str
 
 
-class PersonOut(Schema):
+class AccountManagerOut(Schema):
+    """A staff member, who always has an email address. Not named ``PersonOut``: OpenAPI
+    keeps one schema per name, and the tickets' people (customers) may have none."""
+
     id: int
     name: str
     email: str
@@ -190,7 +193,7 @@ class OrganisationOut(Schema):
     name: str
     tier: TierName
     domains: list[str]
-    account_manager: PersonOut | None
+    account_manager: AccountManagerOut | None
     shared_tickets: bool
     created_at: datetime
     updated_at: datetime

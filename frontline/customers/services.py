@@ -12,6 +12,7 @@ from frontline.accounts.models import Role, User
 from frontline.core.actors import Actor
 from frontline.core.dispatch import dispatch
 from frontline.core.errors import Conflict, InvalidMerge, ValidationFailed
+from frontline.customers.freemail import is_free_mail_domain
 from frontline.customers.models import (
     Customer,
     Identity,
@@ -43,6 +44,8 @@ def normalise_identity(kind: IdentityKind, value: str) -> str:
 
 def organisation_for_email(email: str) -> Organisation | None:
     domain = email.rpartition("@")[2].lower()
+    if is_free_mail_domain(domain):  # attached before free-mail domains were refused
+        return None
     match = OrganisationDomain.objects.select_related("organisation").filter(domain=domain).first()
     return match.organisation if match else None
 
@@ -138,6 +141,7 @@ def get_or_create_customers_by_email(people: Sequence[tuple[str, str]]) -> dict[
 @transaction.atomic
 def _create_customers(new: list[str], given: dict[str, tuple[str, str]]) -> list[Customer]:
     domains = {address.rpartition("@")[2] for address in new}
+    domains = {domain for domain in domains if not is_free_mail_domain(domain)}
     organisations = {
         match.domain: match.organisation
         for match in OrganisationDomain.objects.select_related("organisation").filter(
@@ -318,13 +322,26 @@ def update_organisation(organisation: Organisation, *, fields: OrganisationField
 
 
 def add_domain(organisation: Organisation, *, domain: str) -> OrganisationDomain:
-    domain = domain.strip().lower().lstrip("@")
-    if "." not in domain or " " in domain:
-        raise ValidationFailed(f"{domain!r} is not a domain.", field="domains")
+    domain = clean_domain(domain)
     owner = OrganisationDomain.objects.filter(domain=domain).first()
     if owner is not None and owner.organisation_id != organisation.pk:
         raise Conflict(f"{domain} belongs to another organisation.", field="domains")
     return owner or OrganisationDomain.objects.create(organisation=organisation, domain=domain)
+
+
+def clean_domain(domain: str) -> str:
+    """The stored form of an organisation's email domain; a free-mail domain is refused,
+    since it would make every customer writing from it a member of the organisation."""
+    domain = domain.strip().lower().lstrip("@")
+    if "." not in domain or " " in domain:
+        raise ValidationFailed(f"{domain!r} is not a domain.", field="domains")
+    if is_free_mail_domain(domain):
+        raise ValidationFailed(
+            f"{domain} is a free-mail domain: anyone can have an address there, so it cannot "
+            "name an organisation. Add its customers to the organisation one by one.",
+            field="domains",
+        )
+    return domain
 
 
 def _surviving(customer: Customer) -> Customer:

@@ -18,6 +18,7 @@ from frontline.core.api_support import ObjectId, responses
 from frontline.core.contributions import field_values
 from frontline.core.errors import NotFound, PermissionDenied, ValidationFailed
 from frontline.core.pagination import paginate
+from frontline.core.web import download
 from frontline.customers.models import Customer, Identity
 from frontline.customers.services import get_or_create_customer_by_email
 from frontline.tickets import contributions, queries, services
@@ -356,14 +357,11 @@ def download_attachment(request: HttpRequest, attachment_id: ObjectId) -> FileRe
     attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound("No such attachment.")
-    ticket = queries.get_ticket_for(actor, attachment.message.ticket_id)
+    queries.get_ticket_for(actor, attachment.message.ticket_id)
     if attachment.message.kind == MessageKind.NOTE and not actor.is_agent:
         raise NotFound("No such attachment.")
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type if ticket else "application/octet-stream",
+    return download(
+        request, attachment.file, filename=attachment.filename, content_type=attachment.content_type
     )
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from frontline.accounts.models import Team, User
+from frontline.core.files import is_media_type
 from frontline.core.forms import MultipleFileField, set_choices
 from frontline.customers.models import Customer, IdentityKind, Organisation
 from frontline.customers.services import find_customer
@@ -27,14 +28,20 @@ SUBMIT_AS = [
 
 
 def attachments_from(files: Sequence[UploadedFile[bytes]]) -> list[NewAttachment]:
+    """The uploaded files; a type the browser declared that is not a media type is left
+    out (the service guesses one from the file name), as nobody can fix it in the form."""
     return [
         NewAttachment(
             filename=f.name or "attachment",
             content=f.read(),
-            content_type=f.content_type or "",
+            content_type=_declared_type(f.content_type or ""),
         )
         for f in files
     ]
+
+
+def _declared_type(content_type: str) -> str:
+    return content_type if is_media_type(content_type) else ""
 
 
 def team_choices(teams: Sequence[Team], *, blank: str, none: str = "") -> list[tuple[str, str]]:

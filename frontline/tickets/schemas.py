@@ -11,6 +11,7 @@ from pydantic import field_validator
 
 from frontline.core.api_support import InputSchema, ObjectId
 from frontline.core.contributions import schema_with_fields
+from frontline.core.files import is_media_type
 from frontline.tickets.models import Attachment, Message, Ticket, TicketEvent
 
 StatusName = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
@@ -212,8 +213,19 @@ class EventPageOut(Schema):
 
 class AttachmentIn(InputSchema):
     filename: str = Field(min_length=1, max_length=255)
-    content_type: str = Field(default="", max_length=255)
+    content_type: str = Field(
+        default="",
+        max_length=255,
+        description="A media type such as `application/pdf`; empty: guessed from the name.",
+    )
     content_base64: str
+
+    @field_validator("content_type")
+    @classmethod
+    def _is_media_type(cls, value: str) -> str:
+        if value and not is_media_type(value):
+            raise ValueError("is not a media type such as text/plain (type/subtype; parameters)")
+        return value
 
     @field_validator("content_base64")
     @classmethod

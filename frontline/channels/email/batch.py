@@ -58,7 +58,7 @@ EMAIL_HANDLER = "frontline.channels.email.handlers.email_public_reply"
 
 # The fields of InboundMessage that ingest._record writes.
 RECORDED = ["status", "outcome", "error", "ticket", "ticket_message", "processed_at"]
-RECORDED += ["sender", "subject"]
+RECORDED += ["sender", "subject", "notes"]
 Item = tuple[InboundMessage, bytes | None, Prepared | None]
 Processed = tuple[str, str] | None
 
@@ -232,6 +232,7 @@ class _Batch:
             parsed = plan.reading.prepared.parsed
             inbound.sender = parsed.sender.normalised[:320] if parsed.sender else ""
             inbound.subject = parsed.subject[:250]
+            inbound.notes = "\n".join(parsed.notes)
             inbound.status = InboundStatus.PROCESSED
             inbound.outcome = Outcome.OPENED if plan.opens else Outcome.THREADED
             inbound.error = ""

@@ -170,7 +170,7 @@ def attachment_breach(parsed: ParsedMail) -> LimitBreach | None:
     for attachment in parsed.attachments:
         if len(attachment.content) > largest:
             return LimitBreach(
-                Outcome.TOO_LARGE,
+                Outcome.ATTACHMENT_TOO_LARGE,
                 f"The attachment {attachment.filename!r} is {len(attachment.content)} bytes; "
                 f"the limit is {largest}.",
             )

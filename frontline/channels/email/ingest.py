@@ -31,6 +31,7 @@ from frontline.channels.email.parsing import ParsedMail, parse_message
 from frontline.channels.email.reading import Prepared, visible_text
 from frontline.core.actors import Actor
 from frontline.core.errors import FrontlineError, TooLarge
+from frontline.core.files import media_type_or_default
 from frontline.customers.models import Customer
 from frontline.customers.services import get_or_create_customer_by_email
 from frontline.tickets import services as ticket_services
@@ -177,7 +178,7 @@ def process(
     except Quarantined as held:
         failure = (held.outcome, held.detail)
     except TooLarge as exc:
-        failure = (Outcome.TOO_LARGE, exc.message)
+        failure = (_limit_outcome(exc), exc.message)
     except FrontlineError as exc:
         failure = (Outcome.REJECTED, exc.message)
     except Exception as exc:  # the boundary: one bad message must not stop the rest
@@ -185,6 +186,18 @@ def process(
         failure = (Outcome.ERROR, f"{type(exc).__name__}: {exc}")
     _record_failure(locked or inbound, *failure)
     return InboundStatus.FAILED, failure[0]
+
+
+def _limit_outcome(exc: TooLarge) -> Outcome:
+    """Each limit of the tickets services has its own reason (``_check_attachment``)."""
+    field = exc.field or ""
+    if field == "body":
+        return Outcome.BODY_TOO_LONG
+    if field == "attachments":
+        return Outcome.TOO_MANY_ATTACHMENTS
+    if field.startswith("attachments."):
+        return Outcome.ATTACHMENT_TOO_LARGE
+    return Outcome.TOO_LARGE
 
 
 def _claim(inbound: InboundMessage, *, again: bool) -> InboundMessage | None:
@@ -212,6 +225,7 @@ def _process(inbound: InboundMessage, raw: bytes | None, prepared: Prepared | No
     parsed = prepared.parsed
     inbound.sender = parsed.sender.normalised[:320] if parsed.sender else ""
     inbound.subject = parsed.subject[:250]
+    inbound.notes = "\n".join(parsed.notes)
     verdict = guards.classify(parsed, own_addresses=own_addresses())
     if not verdict.opens_ticket:
         if verdict.kind in (guards.MailKind.BOUNCE, guards.MailKind.COMPLAINT):
@@ -351,7 +365,8 @@ def _content(prepared: Prepared) -> Content:
         ticket_services.NewAttachment(
             filename=a.filename,
             content=a.content,
-            content_type=a.content_type,
+            # A declared type that is not one is kept as what it surely is: bytes.
+            content_type=media_type_or_default(a.content_type),
             content_id=a.content_id,
         )
         for a in parsed.attachments
@@ -458,6 +473,7 @@ def _record(inbound: InboundMessage, result: Result) -> None:
             "processed_at",
             "sender",
             "subject",
+            "notes",
         ]
     )
 
@@ -475,6 +491,7 @@ def _record_failure(inbound: InboundMessage, outcome: Outcome, detail: str) -> N
         attempts=F("attempts") + 1,
         sender=inbound.sender,
         subject=inbound.subject,
+        notes=inbound.notes,
         ticket=None,
         ticket_message=None,
     )

@@ -129,8 +129,11 @@ class Outcome(models.TextChoices):
     COMPLAINT = "complaint", "Abuse or spam complaint report"
     RECEIPT = "receipt", "Read receipt"
     OWN_ADDRESS = "own_address", "Sent from one of our own addresses"
+    MAILBOX_FILE = "mailbox_file", "An imported mbox file; its messages have their own records"
     TOO_LARGE = "too_large", "Larger than the message size limit"
+    ATTACHMENT_TOO_LARGE = "attachment_too_large", "An attachment larger than allowed"
     TOO_MANY_ATTACHMENTS = "too_many_attachments", "More attachments than allowed"
+    BODY_TOO_LONG = "body_too_long", "Text longer than the message text limit"
     NO_SENDER = "no_sender", "No sender address"
     REJECTED = "rejected", "Refused by the ticket rules"
     ERROR = "error", "Failed with an unexpected error"
@@ -157,6 +160,9 @@ class InboundMessage(models.Model):
     )
     outcome = models.CharField(max_length=25, choices=Outcome.choices, blank=True)
     error = models.TextField(blank=True)
+    notes = models.TextField(
+        blank=True, help_text="How a broken message was read: what was kept, and how."
+    )
     attempts = models.PositiveIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
     sender = models.CharField(max_length=320, blank=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import Message
 
-from frontline.channels.email.charsets import decode_text, unsurrogate
+from frontline.channels.email.charsets import codec_for, decode_text, unsurrogate
 from frontline.channels.email.formats import (
     TNEF_ERRORS,
     calendar_summary,
@@ -123,6 +123,7 @@ class ParsedMail:
     report: Report | None = None
     headers: dict[str, str] = field(default_factory=dict)
     defects: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # for people: how the text was read where the mail is broken
 
     @property
     def thread_ids(self) -> tuple[str, ...]:
@@ -138,6 +139,7 @@ class _Body:
     calendar: list[str] = field(default_factory=list)
     report: Report | None = None
     defects: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def absorb(self, other: "_Body", *, text: bool = True, html: bool = True) -> None:
         if text:
@@ -148,6 +150,7 @@ class _Body:
         self.calendar += other.calendar
         self.report = self.report or other.report
         self.defects += other.defects
+        self.notes += other.notes
 
 
 def parse_message(raw: bytes) -> ParsedMail:
@@ -177,6 +180,7 @@ def parse_message(raw: bytes) -> ParsedMail:
         report=body.report,
         headers={name: header_text(message, name) for name in _GUARD_HEADERS if name in message},
         defects=tuple(dict.fromkeys([*_defects(message), *body.defects])),
+        notes=tuple(dict.fromkeys(body.notes)),
     )
 
 
@@ -205,6 +209,7 @@ def _defects(message: Message) -> list[str]:
 def _walk(part: Message, body: _Body, *, depth: int) -> None:
     if depth > MAX_DEPTH:
         body.defects.append("NestedTooDeeply")
+        _read_flat(part, body)
         return
     ctype = _content_type(part)
     maintype, _, subtype = ctype.partition("/")
@@ -228,12 +233,52 @@ def _walk(part: Message, body: _Body, *, depth: int) -> None:
         _multipart(part, subtype, body, depth=depth)
     elif maintype == "multipart":
         # Declared multipart without a usable boundary: the body is all there is to read.
-        body.texts.append(decode_text(_payload(part), _charset(part)))
+        body.texts.append(_text(part, body))
     elif maintype == "text" and not _is_attachment(part):
-        content = decode_text(_payload(part), _charset(part))
-        (body.htmls if subtype == "html" else body.texts).append(content)
+        (body.htmls if subtype == "html" else body.texts).append(_text(part, body))
     else:
         body.attachments.append(_attachment(part, ctype))
+
+
+def _read_flat(top: Message, body: _Body) -> None:
+    """Below the depth limit, the parts are read in order without their structure (a
+    stack, not recursion): texts are kept as text, everything else as attachments."""
+    body.notes.append(
+        f"Parts were nested more than {MAX_DEPTH} levels deep; those below were read "
+        "without their structure (alternatives may appear twice)."
+    )
+    stack = [top]
+    while stack:
+        part = stack.pop()
+        children = _children(part)
+        if children:
+            stack.extend(reversed(children))
+            continue
+        ctype = _content_type(part)
+        if ctype.startswith("text/") and not _is_attachment(part):
+            (body.htmls if ctype == "text/html" else body.texts).append(_text(part, body))
+        elif not ctype.startswith("multipart/"):
+            body.attachments.append(_attachment(part, ctype))
+
+
+def _text(part: Message, body: _Body) -> str:
+    """A text part's text, never losing a byte; a charset that does not fit is noted."""
+    data, charset = _payload(part), _charset(part)
+    if data and not data.isascii() and not _fits(data, charset):
+        declared = f"declared as {charset!r}" if charset else "declaring no charset"
+        body.notes.append(
+            f"A text part {declared} is not in that charset; its text was kept, read with "
+            "a fallback charset (UTF-8, else Windows-1252), so some characters may differ."
+        )
+    return decode_text(data, charset)
+
+
+def _fits(data: bytes, charset: str | None) -> bool:
+    try:
+        data.decode(codec_for(charset) or "utf-8")
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
 
 
 def _multipart(part: Message, subtype: str, body: _Body, *, depth: int) -> None:

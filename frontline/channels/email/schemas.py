@@ -131,6 +131,7 @@ class InboundOut(Schema):
     outcome: str
     reason: str
     error: str
+    notes: str = Field(description="How a broken message was read: what was kept, and how.")
     attempts: int
     sender: str
     subject: str
@@ -151,6 +152,7 @@ class InboundOut(Schema):
             outcome=inbound.outcome,
             reason=inbound.get_outcome_display() if inbound.outcome else "",
             error=inbound.error,
+            notes=inbound.notes,
             attempts=inbound.attempts,
             sender=inbound.sender,
             subject=inbound.subject,

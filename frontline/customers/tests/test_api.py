@@ -524,3 +524,36 @@ def test_every_staff_role_reads(ids, method, path, body):
     response = send(caller, method, path, body, ids)
 
     assert response.status_code == 200
+
+
+def test_a_free_mail_domain_is_refused_by_the_api_and_the_admin(api_as, agent):
+    from frontline.customers.admin import DomainForm
+
+    acme = factories.make_organisation(name="Acme")
+
+    added = api_as(agent).post(f"{API}/organisations/{acme.pk}/domains", {"domain": "gmail.com"})
+    created = api_as(agent).post(
+        f"{API}/organisations", {"name": "Initech", "domains": ["initech.test", "Hotmail.com"]}
+    )
+    form = DomainForm(data={"domain": "yandex.ru"})
+
+    assert (added.status_code, added.json()["field"]) == (422, "domains")
+    assert "gmail.com is a free-mail domain" in added.json()["detail"]
+    assert created.status_code == 422
+    assert not Organisation.objects.filter(name="Initech").exists()
+    assert not form.is_valid()
+    assert "free-mail domain" in form.errors["domain"][0]
+
+
+def test_person_email_is_null_for_a_customer_without_one_and_openapi_says_so(api_as, agent):
+    from frontline.api import api
+    from frontline.customers.services import create_customer
+
+    phone_only = create_customer(name="Phone Only")
+    ticket = factories.make_ticket(customer=phone_only, team=agent.teams.first())
+
+    read = api_as(agent).get(f"/api/v1/tickets/{ticket.pk}").json()
+    person = api.get_openapi_schema()["components"]["schemas"]["PersonOut"]
+
+    assert read["customer"]["email"] is None
+    assert {"type": "null"} in person["properties"]["email"]["anyOf"]

@@ -4,12 +4,14 @@ import pytest
 
 from frontline.core.actors import Actor
 from frontline.core.errors import Conflict, InvalidMerge, ValidationFailed
-from frontline.customers.models import Customer, IdentityKind
+from frontline.customers.models import Customer, IdentityKind, OrganisationDomain
 from frontline.customers.services import (
+    add_domain,
     add_identity,
     create_customer,
     find_customer,
     get_or_create_customer_by_email,
+    get_or_create_customers_by_email,
     merge_customers,
 )
 from frontline.testing import factories
@@ -150,3 +152,53 @@ def test_merged_customer_cannot_be_merged_again(customer, other_customer, db):
 
     other_customer.refresh_from_db()
     assert other_customer.merged_into == customer
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "gmail.com",
+        "GoogleMail.com",
+        "@outlook.com",
+        "hotmail.co.uk",
+        "yahoo.co.jp",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "mail.ru",
+        "yandex.com.tr",
+        "qq.com",
+        "163.com",
+        "proton.me",
+        "icloud.com",
+    ],
+)
+def test_a_free_mail_domain_cannot_name_an_organisation(db, domain):
+    acme = factories.make_organisation(name="Acme")
+
+    with pytest.raises(ValidationFailed) as refused:
+        add_domain(acme, domain=domain)
+
+    assert refused.value.field == "domains"
+    assert "free-mail domain" in refused.value.message
+    assert not acme.domains.exists()
+
+
+def test_company_domains_that_resemble_free_mail_are_taken(db):
+    acme = factories.make_organisation(name="Acme")
+
+    for domain in ("gmail-tools.com", "livestock.example", "mygmx.de", "yahoo-partners.example"):
+        add_domain(acme, domain=domain)
+
+    assert acme.domains.count() == 4
+
+
+def test_a_free_mail_domain_stored_before_the_check_joins_nobody(db):
+    acme = factories.make_organisation(name="Acme")
+    OrganisationDomain.objects.create(organisation=acme, domain="gmail.com")
+
+    one = get_or_create_customer_by_email("someone@gmail.com", name="Some One")
+    many = get_or_create_customers_by_email([("a@gmail.com", "A"), ("b@gmail.com", "B")])
+
+    assert one.organisation_id is None
+    assert [c.organisation_id for c in many.values()] == [None, None]

@@ -9,17 +9,20 @@ from datetime import datetime
 from html import unescape as unescape_html
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from frontline.accounts.models import Team
 from frontline.accounts.permissions import can_write_tickets
 from frontline.core import sequences
 from frontline.core.actors import Actor
 from frontline.core.errors import InvalidTransition, PermissionDenied, TooLarge, ValidationFailed
+from frontline.core.files import is_media_type
 from frontline.core.html import html_to_text, sanitize_html
 from frontline.customers.models import Customer
 from frontline.tickets import events
@@ -233,24 +236,41 @@ def _status_after_reply(
 def _checked_body(text: str, html: str, attachments: Sequence[NewAttachment]) -> MessageBody:
     limit = settings.FRONTLINE_MAX_BODY_CHARS
     if len(text) > limit or len(html) > limit:
-        raise TooLarge(f"The message is longer than {limit} characters.", field="body")
+        longest = max(len(text), len(html))
+        raise TooLarge(
+            f"The message is {longest} characters long; the limit is {limit}.", field="body"
+        )
     clean_html = sanitize_html(html) if html else ""
     text = text.strip() or (html_to_text(clean_html) if clean_html else "")
     if not text and not attachments:
         raise ValidationFailed("The message is empty.", field="body")
     if len(attachments) > settings.FRONTLINE_MAX_ATTACHMENTS:
         raise TooLarge(
-            f"At most {settings.FRONTLINE_MAX_ATTACHMENTS} attachments per message.",
+            f"A message has {len(attachments)} attachments; at most "
+            f"{settings.FRONTLINE_MAX_ATTACHMENTS} are taken.",
             field="attachments",
         )
-    for attachment in attachments:
-        if len(attachment.content) > settings.FRONTLINE_MAX_ATTACHMENT_BYTES:
-            raise TooLarge(
-                f"{attachment.filename} is larger than "
-                f"{settings.FRONTLINE_MAX_ATTACHMENT_BYTES} bytes.",
-                field="attachments",
-            )
+    for index, attachment in enumerate(attachments):
+        _check_attachment(index, attachment)
     return MessageBody(text=text, html=clean_html, attachments=attachments)
+
+
+def _check_attachment(index: int, attachment: NewAttachment) -> None:
+    """Each limit has its own field: the count is ``attachments``, one file's size and type
+    are ``attachments.<index>.…``."""
+    largest = settings.FRONTLINE_MAX_ATTACHMENT_BYTES
+    if len(attachment.content) > largest:
+        raise TooLarge(
+            f"The attachment {attachment.filename!r} is {len(attachment.content)} bytes; "
+            f"the limit is {largest}.",
+            field=f"attachments.{index}",
+        )
+    if attachment.content_type and not is_media_type(attachment.content_type):
+        raise ValidationFailed(
+            f"The attachment {attachment.filename!r} has the content type "
+            f"{attachment.content_type!r}, which is not a media type such as text/plain.",
+            field=f"attachments.{index}.content_type",
+        )
 
 
 def _add_message(
@@ -325,8 +345,17 @@ def new_attachment(message: Message, item: NewAttachment) -> Attachment:
         sha256=hashlib.sha256(item.content).hexdigest(),
         content_id=item.content_id[:255],
     )
-    attachment.file.save(filename, ContentFile(item.content), save=False)
+    attachment.file.save(_storage_name(filename), ContentFile(item.content), save=False)
     return attachment
+
+
+def _storage_name(filename: str) -> str:
+    """The name of the stored file, which storage accepts whatever the offered name is
+    (``")"`` has no character storage keeps); downloads use ``Attachment.filename``."""
+    try:
+        return get_valid_filename(filename)
+    except SuspiciousFileOperation:
+        return "attachment"
 
 
 def clean_subject(subject: str) -> str:

@@ -397,3 +397,19 @@ def test_the_acknowledgments_of_a_batch_are_sent(
     assert [str(m["In-Reply-To"]) for m in sent] == [f"<{msgid(raw)}>" for raw in raws]
     assert all(str(m["Auto-Submitted"]) == "auto-replied" for m in sent)
     assert set(OutboundMessage.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_the_batch_path_keeps_the_notes_of_how_a_message_was_read(mailbox):
+    raw = (
+        b"From: carla@example.test\r\nTo: support@example.test\r\nSubject: menu\r\n"
+        b"Message-ID: <menu@example.test>\r\n"
+        b"Content-Type: text/plain; charset=us-ascii\r\n\r\nCaf\xe9 cr\xe8me\r\n"
+    )
+
+    in_batches([raw], mailbox)
+
+    inbound = InboundMessage.objects.get()
+    assert inbound.status == InboundStatus.PROCESSED
+    assert "declared as 'us-ascii' is not in that charset" in inbound.notes
+    assert inbound.ticket_message is not None
+    assert inbound.ticket_message.body_text == "Café crème"

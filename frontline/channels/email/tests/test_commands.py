@@ -2,6 +2,8 @@
 
 import hashlib
 import mailbox as stdlib_mailbox
+import re
+import shutil
 from io import StringIO
 from pathlib import Path
 
@@ -55,7 +57,8 @@ def test_importing_again_skips_what_is_there(db, folder):
     output = run("import", str(folder), "--no-progress")
 
     assert "duplicates skipped  5" in output
-    assert InboundMessage.objects.count() == 5
+    # Five messages, and the mbox file's own record of its bytes; none of them twice.
+    assert InboundMessage.objects.count() == 6
 
 
 def test_import_into_a_named_mailbox(mailbox, folder):
@@ -114,3 +117,95 @@ def test_a_large_import_reads_and_stores_in_a_second_process(db, tmp_path, setti
         raw = (media / str(message.raw.name)).read_bytes()
         assert hashlib.sha256(raw).hexdigest() == message.sha256
     assert split_threads(corpus) == 0
+
+
+def counts(output: str) -> dict[str, int]:
+    """The summary's figures: files read and stored, messages read and stored."""
+    found = re.findall(r"^  (files read|  stored raw|messages read)\s+(\d+)$", output, re.M)
+    names = iter(["files", "files_stored", "read", "stored"])
+    return {next(names): int(n) for _, n in found}
+
+
+def stored_bytes(settings, record: InboundMessage) -> bytes:
+    return (Path(settings.MEDIA_ROOT) / str(record.raw.name)).read_bytes()
+
+
+def test_a_file_that_only_starts_like_an_mbox_is_one_message_stored_whole(db, tmp_path, settings):
+    """Text whose first line is ``From `` without headers after it is not an mbox: it was
+    split into two empty messages that matched an earlier record, and its bytes were lost."""
+    run("import", str(_write(tmp_path / "empty.eml", b"")), "--no-progress")
+    text = b"From the desk of Carla: the printer stops.\n\nFrom now on it jams daily.\n"
+    path = _write(tmp_path / "letter.txt", text)
+
+    output = run("import", str(path), "--no-progress")
+
+    assert counts(output) == {"files": 1, "files_stored": 1, "read": 1, "stored": 1}
+    record = InboundMessage.objects.get(sha256=hashlib.sha256(text).hexdigest())
+    assert stored_bytes(settings, record) == text
+    assert (record.status, record.outcome) == (InboundStatus.FAILED, "no_sender")
+    assert InboundMessage.objects.count() == 2
+
+
+def test_an_mbox_is_stored_whole_then_message_by_message(db, tmp_path, settings):
+    path = tmp_path / "archive.mbox"
+    box = stdlib_mailbox.mbox(path)
+    for n in range(3):
+        box.add(build(message_id=f"<m{n}@example.test>", subject=f"Archived {n}"))
+    box.close()
+
+    output = run("import", str(path), "--no-progress")
+
+    assert counts(output) == {"files": 1, "files_stored": 1, "read": 3, "stored": 3}
+    assert "tickets opened      3" in output
+    whole = InboundMessage.objects.get(sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    assert stored_bytes(settings, whole) == path.read_bytes()
+    assert (whole.status, whole.outcome) == (InboundStatus.IGNORED, "mailbox_file")
+    messages = InboundMessage.objects.exclude(pk=whole.pk)
+    assert sorted(m.message_id for m in messages) == [
+        "m0@example.test",
+        "m1@example.test",
+        "m2@example.test",
+    ]
+
+
+def test_an_eml_file_is_its_own_record(db, tmp_path, settings):
+    raw = build(message_id="<single@example.test>")
+
+    output = run("import", str(_write(tmp_path / "one.eml", raw)), "--no-progress")
+
+    assert counts(output) == {"files": 1, "files_stored": 1, "read": 1, "stored": 1}
+    record = InboundMessage.objects.get()
+    assert stored_bytes(settings, record) == raw
+    assert record.status == InboundStatus.PROCESSED
+
+
+def test_an_empty_file_is_stored_and_quarantined(db, tmp_path):
+    output = run("import", str(_write(tmp_path / "empty.eml", b"")), "--no-progress")
+
+    assert counts(output) == {"files": 1, "files_stored": 1, "read": 1, "stored": 1}
+    record = InboundMessage.objects.get()
+    assert (record.size, record.status) == (0, InboundStatus.FAILED)
+
+
+def test_a_folder_of_mixed_files_stores_every_file_and_message(db, folder, corpora, tmp_path):
+    """The fixture folder (three .eml files and an mbox of two), an mbox-format file of the
+    shared corpora (one message after a ``From `` line), a lookalike and an empty file."""
+    shutil.copyfile(corpora / "flanker" / "bounce" / "zed.eml", folder / "zed.eml")
+    _write(folder / "lookalike.txt", b"From me to you\nno headers at all\n")
+    _write(folder / "empty.eml", b"")
+
+    output = run("import", str(folder), "--no-progress")
+
+    assert counts(output) == {"files": 7, "files_stored": 7, "read": 8, "stored": 8}
+    # Every file's bytes have a record; the messages of the two mbox files have their own.
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    digests = {hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    assert digests <= set(InboundMessage.objects.values_list("sha256", flat=True))
+    assert InboundMessage.objects.count() == 7 + 2 + 1
+    assert InboundMessage.objects.filter(outcome="mailbox_file").count() == 2
+    assert "Delivery failure report: 2" in output
+
+
+def _write(path: Path, content: bytes) -> Path:
+    path.write_bytes(content)
+    return path

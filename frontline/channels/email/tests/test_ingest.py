@@ -434,3 +434,76 @@ def test_mailbox_priority_and_team_apply(mailbox):
     mailbox.save()
 
     assert deliver(build(), mailbox).ticket.priority == Priority.HIGH  # type: ignore[union-attr]
+
+
+def test_each_size_limit_is_its_own_reason(mailbox, settings):
+    settings.FRONTLINE_EMAIL_MAX_MESSAGE_BYTES = 5000
+    settings.FRONTLINE_MAX_ATTACHMENT_BYTES = 100
+    settings.FRONTLINE_MAX_ATTACHMENTS = 1
+    settings.FRONTLINE_MAX_BODY_CHARS = 300
+
+    message = deliver(build(body="x" * 6000), mailbox)
+    attachment = deliver(build(attachments=(("big.bin", b"x" * 101, "application/pdf"),)), mailbox)
+    count = deliver(build(attachments=(("a.txt", b"a", "text/plain"),) * 2), mailbox)
+    text = deliver(build(body="y" * 301), mailbox)
+
+    reasons = [(m.outcome, m.error) for m in (message, attachment, count, text)]
+    assert reasons == [
+        (Outcome.TOO_LARGE, f"The message is {message.size} bytes; the limit is 5000."),
+        (Outcome.ATTACHMENT_TOO_LARGE, "The attachment 'big.bin' is 101 bytes; the limit is 100."),
+        (Outcome.TOO_MANY_ATTACHMENTS, "The message has 2 attachments; at most 1 are taken."),
+        (Outcome.BODY_TOO_LONG, "The message is 301 characters long; the limit is 300."),
+    ]
+
+
+def test_a_declared_type_that_is_not_a_media_type_is_kept_as_bytes(mailbox):
+    raw = (
+        b"From: carla@example.test\r\nTo: support@example.test\r\nSubject: scan\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n"
+        b"--B\r\nContent-Type: text/plain\r\n\r\nThe scan.\r\n"
+        b"--B\r\nContent-Type: image/<png>\x01\r\n"
+        b"Content-Disposition: attachment; filename=scan.png\r\n\r\nPNGDATA\r\n--B--\r\n"
+    )
+
+    inbound = deliver(raw, mailbox)
+
+    assert inbound.status == InboundStatus.PROCESSED
+    assert inbound.ticket_message is not None
+    attachment = inbound.ticket_message.attachments.get()
+    assert (attachment.filename, attachment.content_type) == (
+        "scan.png",
+        "application/octet-stream",
+    )
+
+
+def test_text_below_the_nesting_limit_is_kept_with_a_note_on_the_record(mailbox):
+    depth = parsing.MAX_DEPTH + 5
+    head = b"From: carla@example.test\r\nTo: support@example.test\r\nSubject: deep\r\n"
+    opening = b"".join(
+        b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (n, n)
+        for n in range(depth)
+    )
+    closing = b"".join(b"\r\n--b%d--\r\n" % n for n in reversed(range(depth)))
+    raw = head + opening + b"Content-Type: text/plain\r\n\r\nThe deepest words." + closing
+
+    inbound = deliver(raw, mailbox)
+
+    assert inbound.status == InboundStatus.PROCESSED
+    assert inbound.ticket_message is not None
+    assert "The deepest words." in inbound.ticket_message.body_text
+    assert "nested more than 40 levels deep" in inbound.notes
+
+
+def test_text_in_another_charset_than_declared_is_kept_with_a_note(mailbox):
+    raw = (
+        b"From: carla@example.test\r\nTo: support@example.test\r\nSubject: caf\xe9\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"Un caf\xe9 cr\xe8me, s'il vous pla\xeet.\r\n"
+    )
+
+    inbound = deliver(raw, mailbox)
+
+    assert inbound.ticket_message is not None
+    assert inbound.ticket_message.body_text == "Un café crème, s'il vous plaît."
+    assert "declared as 'utf-8' is not in that charset" in inbound.notes
+    assert deliver(build(body="Grüße"), mailbox).notes == ""

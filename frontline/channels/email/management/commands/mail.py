@@ -61,8 +61,8 @@ class Command(BaseCommand):
         files = importer.sources(path)
         total = importer.count_messages(files)
         with tqdm(total=total, unit="msg", disable=not progress, file=sys.stderr) as bar:
-            summary = importer.import_messages(
-                importer.messages(files),
+            summary = importer.import_files(
+                files,
                 mailbox=mailbox,
                 advance=lambda: bar.update(1),
                 parallel=total >= PARALLEL_FROM,
