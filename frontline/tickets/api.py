@@ -40,6 +40,7 @@ from frontline.tickets.schemas import (
     PersonOut,
     ReplyIn,
     SlaOut,
+    SplitIn,
     TicketCreateIn,
     TicketDetailOut,
     TicketOut,
@@ -318,6 +319,18 @@ def merge(request: HttpRequest, ticket_id: ObjectId, payload: MergeIn) -> Ticket
     target = queries.get_ticket_for(actor, payload.into_id)
     merged = services.merge_tickets(source, into=target, actor=actor)
     return TicketOut.from_model(_reload(actor, merged.pk))
+
+
+@router.post(
+    "/{ticket_id}/split", response=responses({201: TicketOut}), summary="Split into a new ticket"
+)
+def split(request: HttpRequest, ticket_id: ObjectId, payload: SplitIn) -> Created[TicketOut]:
+    actor = request_actor(request)
+    ticket = queries.get_ticket_for(actor, ticket_id)
+    new = services.split_ticket(
+        ticket, message_ids=payload.message_ids, subject=payload.subject, actor=actor
+    )
+    return Created(201, TicketOut.from_model(_reload(actor, new.pk)))
 
 
 @router.put("/{ticket_id}/parent", response=responses({200: TicketOut}), summary="Link to incident")
