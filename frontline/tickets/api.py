@@ -12,6 +12,7 @@ from ninja.responses import Status as Created
 from pydantic import BeforeValidator
 
 from frontline.accounts.models import Team, User
+from frontline.accounts.permissions import can_write_tickets
 from frontline.core.actors import Actor
 from frontline.core.api_support import ObjectId, request_actor, responses
 from frontline.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -405,6 +406,9 @@ def _requester(actor: Actor, payload: TicketCreateIn) -> Customer:
         return actor.customer
     if not actor.is_agent:
         raise PermissionDenied("Only staff and customers open tickets.")
+    # Before the look-up below, which would otherwise add the customer for a refused caller.
+    if actor.user is None or not can_write_tickets(actor.user):
+        raise PermissionDenied("Your role cannot open tickets.")
     if payload.customer is None:
         raise ValidationFailed("Name the customer the ticket is for.", field="customer")
     return get_or_create_customer_by_email(str(payload.customer.email), name=payload.customer.name)
