@@ -44,12 +44,8 @@ class Refused:
 
 
 OFFICE = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
-RULE = {
-    "name": "Close solved",
-    "statuses": ["solved"],
-    "amount": 4,
-    "actions": [{"type": "set_status", "status": "closed"}],
-}
+CLOSE = [{"type": "set_status", "status": "closed"}]
+RULE = {"name": "Close solved", "statuses": ["solved"], "amount": 4, "actions": CLOSE}
 # The ticket of the team: outsiders do not see it, analysts may not change it, another
 # customer does not see it, and its own customer may not do staff work on it.
 READ_TICKET = {"outsider": 404, "other_customer": 404}
@@ -225,9 +221,7 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         "attachment_id": note.attachments.get().pk,
         "calendar_id": factories.make_calendar(name="Spare").pk,
         "policy_id": factories.make_sla_policy(name="Spare", goals=()).pk,
-        "rule_id": factories.make_time_rule(
-            statuses=("pending",), amount=3, actions=RULE["actions"]
-        ).pk,
+        "rule_id": factories.make_time_rule(statuses=("pending",), amount=3, actions=CLOSE).pk,
         "mailbox_id": mailbox.pk,
         "inbound_id": inbound.pk,
         "template_id": template.pk,
