@@ -29,7 +29,7 @@ from frontline.core.api_support import (
     responses,
 )
 from frontline.core.errors import NotFound, PermissionDenied
-from frontline.core.pagination import paginate
+from frontline.core.pagination import PageParams, paginate
 
 router = Router(tags=["accounts"])
 
@@ -236,6 +236,21 @@ class TokenCreatedOut(TokenOut):
     secret: str = Field(description="Shown this once; only its hash is stored.")
 
 
+class TokenPageOut(Schema):
+    items: list[TokenOut]
+    next: str | None
+
+
+class TeamPageOut(Schema):
+    items: list[TeamOut]
+    next: str | None
+
+
+class SkillPageOut(Schema):
+    items: list[SkillOut]
+    next: str | None
+
+
 class TokenCreateIn(InputSchema):
     name: str = Field("API token", max_length=100, pattern=NON_BLANK)
 
@@ -254,10 +269,16 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@router.get("/me/tokens", response=responses({200: list[TokenOut]}), summary="My API tokens")
-def list_my_tokens(request: HttpRequest) -> list[TokenOut]:
-    tokens = request_user(request).api_tokens.order_by("-created_at", "-id")
-    return [TokenOut.from_model(t) for t in tokens]
+@router.get("/me/tokens", response=responses({200: TokenPageOut}), summary="My API tokens")
+def list_my_tokens(request: HttpRequest, paging: Query[PageParams]) -> TokenPageOut:
+    page = paginate(
+        request_user(request).api_tokens.all(),
+        request,
+        order=("-id",),
+        cursor=paging.cursor,
+        page_size=paging.page_size,
+    )
+    return TokenPageOut(items=[TokenOut.from_model(t) for t in page.items], next=page.next)
 
 
 @router.post("/me/tokens", response=responses({201: TokenCreatedOut}), summary="New API token")
@@ -277,11 +298,25 @@ def revoke_my_token(request: HttpRequest, token_id: int) -> TokenOut:
     return TokenOut.from_model(token)
 
 
-@router.get("/teams", response=responses({200: list[TeamOut]}), summary="List teams")
-def list_teams(request: HttpRequest) -> list[TeamOut]:
+@router.get("/teams", response=responses({200: TeamPageOut}), summary="List teams")
+def list_teams(request: HttpRequest, paging: Query[PageParams]) -> TeamPageOut:
     staff_reader(request)
-    teams = Team.objects.annotate(member_count=Count("memberships")).order_by("tier", "name")
-    return [_team_out(t, member_count=t.member_count) for t in teams]
+    page = paginate(
+        Team.objects.all(),
+        request,
+        order=("id",),
+        cursor=paging.cursor,
+        page_size=paging.page_size,
+    )
+    counts = dict(
+        TeamMembership.objects.filter(team__in=page.items)
+        .values("team")
+        .annotate(members=Count("id"))
+        .values_list("team", "members")
+    )
+    return TeamPageOut(
+        items=[_team_out(t, member_count=counts.get(t.pk, 0)) for t in page.items], next=page.next
+    )
 
 
 @router.post("/teams", response=responses({201: TeamDetailOut}), summary="Create a team")
@@ -412,10 +447,17 @@ def set_skill(
     return _user_detail(user_id)
 
 
-@router.get("/skills", response=responses({200: list[SkillOut]}), summary="List skills")
-def list_skills(request: HttpRequest) -> list[SkillOut]:
+@router.get("/skills", response=responses({200: SkillPageOut}), summary="List skills")
+def list_skills(request: HttpRequest, paging: Query[PageParams]) -> SkillPageOut:
     staff_reader(request)
-    return [_skill_out(s) for s in Skill.objects.order_by("name")]
+    page = paginate(
+        Skill.objects.all(),
+        request,
+        order=("id",),
+        cursor=paging.cursor,
+        page_size=paging.page_size,
+    )
+    return SkillPageOut(items=[_skill_out(s) for s in page.items], next=page.next)
 
 
 @router.post("/skills", response=responses({201: SkillOut}), summary="Create a skill")

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from frontline.accounts.api_auth import staff_actor
@@ -14,6 +14,7 @@ from frontline.automation.actions import RuleAction
 from frontline.automation.models import TimeRule
 from frontline.core.api_support import InputSchema, ObjectId, responses
 from frontline.core.errors import NotFound
+from frontline.core.pagination import PageParams, paginate
 from frontline.sla.services.actions import TAG_PATTERN
 from frontline.sla.services.config import ensure_configurator
 
@@ -89,10 +90,23 @@ _PLAIN = {
 }  # fmt: skip
 
 
-@router.get("/time-rules", response=responses({200: list[RuleOut]}), summary="Time rules")
-def list_rules(request: HttpRequest) -> list[RuleOut]:
+class RulePageOut(Schema):
+    items: list[RuleOut]
+    next: str | None
+
+
+@router.get("/time-rules", response=responses({200: RulePageOut}), summary="Time rules")
+def list_rules(request: HttpRequest, paging: Query[PageParams]) -> RulePageOut:
+    """In the order rules run."""
     staff_actor(request)
-    return [_rule_out(rule) for rule in TimeRule.objects.prefetch_related("teams")]
+    page = paginate(
+        TimeRule.objects.prefetch_related("teams"),
+        request,
+        order=("position", "id"),
+        cursor=paging.cursor,
+        page_size=paging.page_size,
+    )
+    return RulePageOut(items=[_rule_out(rule) for rule in page.items], next=page.next)
 
 
 @router.post("/time-rules", response=responses({201: RuleOut}), summary="New time rule")

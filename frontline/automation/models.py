@@ -55,6 +55,10 @@ class TimeRule(TimestampedModel):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["position", "id"]
+        # The API lists rules in the order they run, a page at a time.
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["position", "id"], name="time_rule_position")
+        ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(condition=models.Q(amount__gte=1), name="time_rule_amount")
         ]

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.core import signing
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
+from ninja import Field, Schema
 
 from frontline.core.errors import ValidationFailed
 
@@ -22,6 +23,14 @@ MAX_PAGE_SIZE = 100
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
+
+
+class PageParams(Schema):
+    """The query parameters of every list: an opaque ``cursor`` from a previous page's
+    ``next``, and how many items a page holds."""
+
+    cursor: str | None = Field(None, max_length=1000, pattern=r"^[^\x00]*$")
+    page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from frontline.accounts.api_auth import staff_actor
 from frontline.core.actors import Actor
 from frontline.core.api_support import ObjectId, responses
 from frontline.core.errors import NotFound, ValidationFailed
+from frontline.core.pagination import PageParams, paginate
 from frontline.sla import services
 from frontline.sla.business_time import NeverOpens
 from frontline.sla.explain import preview_due
@@ -44,6 +45,16 @@ from frontline.tickets.queries import get_ticket_for
 router = Router(tags=["sla"])
 
 
+class CalendarPageOut(Schema):
+    items: list[CalendarOut]
+    next: str | None
+
+
+class PolicyPageOut(Schema):
+    items: list[PolicyOut]
+    next: str | None
+
+
 # The policy's own fields, as the request bodies and ``services.PolicyFields`` name them.
 POLICY_FIELDS: set[str] = {
     "name",
@@ -63,10 +74,17 @@ POLICY_FIELDS: set[str] = {
 }
 
 
-@router.get("/calendars", response=responses({200: list[CalendarOut]}), summary="Calendars")
-def list_calendars(request: HttpRequest) -> list[CalendarOut]:
+@router.get("/calendars", response=responses({200: CalendarPageOut}), summary="Calendars")
+def list_calendars(request: HttpRequest, paging: Query[PageParams]) -> CalendarPageOut:
     staff_actor(request)
-    return [_calendar_out(c) for c in Calendar.objects.order_by("name")]
+    page = paginate(
+        Calendar.objects.all(),
+        request,
+        order=("id",),
+        cursor=paging.cursor,
+        page_size=paging.page_size,
+    )
+    return CalendarPageOut(items=[_calendar_out(c) for c in page.items], next=page.next)
 
 
 @router.post("/calendars", response=responses({201: CalendarOut}), summary="New calendar")
@@ -146,10 +164,18 @@ def preview_calendar(
     return PreviewOut(start=params.start, due_at=due, explanation=explanation)
 
 
-@router.get("/policies", response=responses({200: list[PolicyOut]}), summary="SLA policies")
-def list_policies(request: HttpRequest) -> list[PolicyOut]:
+@router.get("/policies", response=responses({200: PolicyPageOut}), summary="SLA policies")
+def list_policies(request: HttpRequest, paging: Query[PageParams]) -> PolicyPageOut:
+    """In the order policies are tried: the first active match applies."""
     staff_actor(request)
-    return [_policy_out(p) for p in _policies()]
+    page = paginate(
+        _policies(),
+        request,
+        order=("position", "id"),
+        cursor=paging.cursor,
+        page_size=paging.page_size,
+    )
+    return PolicyPageOut(items=[_policy_out(p) for p in page.items], next=page.next)
 
 
 @router.post("/policies", response=responses({201: PolicyOut}), summary="New SLA policy")

@@ -141,6 +141,10 @@ class SlaPolicy(TimestampedModel):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["position", "id"]
+        # The API lists policies in the order they are tried, a page at a time.
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["position", "id"], name="sla_policy_position")
+        ]
         verbose_name = "SLA policy"
         verbose_name_plural = "SLA policies"
 

@@ -13,6 +13,7 @@ from pydantic import BeforeValidator
 
 from frontline.accounts.api_auth import request_actor
 from frontline.accounts.models import Team, User
+from frontline.accounts.permissions import can_write_tickets
 from frontline.core.actors import Actor
 from frontline.core.api_support import ObjectId, responses
 from frontline.core.contributions import field_values
@@ -42,6 +43,7 @@ from frontline.tickets.schemas import (
     ParentIn,
     PersonOut,
     ReplyIn,
+    SplitIn,
     TicketCreateIn,
     TicketDetailOut,
     TicketOut,
@@ -313,6 +315,18 @@ def merge(request: HttpRequest, ticket_id: ObjectId, payload: MergeIn) -> Ticket
     return TicketOut.from_model(_reload(actor, merged.pk))
 
 
+@router.post(
+    "/{ticket_id}/split", response=responses({201: TicketOut}), summary="Split into a new ticket"
+)
+def split(request: HttpRequest, ticket_id: ObjectId, payload: SplitIn) -> Created[TicketOut]:
+    actor = request_actor(request)
+    ticket = queries.get_ticket_for(actor, ticket_id)
+    new = services.split_ticket(
+        ticket, message_ids=payload.message_ids, subject=payload.subject, actor=actor
+    )
+    return Created(201, TicketOut.from_model(_reload(actor, new.pk)))
+
+
 @router.put("/{ticket_id}/parent", response=responses({200: TicketOut}), summary="Link to incident")
 def set_parent(request: HttpRequest, ticket_id: ObjectId, payload: ParentIn) -> TicketOut:
     actor = request_actor(request)
@@ -382,6 +396,9 @@ def _requester(actor: Actor, payload: TicketCreateIn) -> Customer:
         return actor.customer
     if not actor.is_agent:
         raise PermissionDenied("Only staff and customers open tickets.")
+    # Before the look-up below, which would otherwise add the customer for a refused caller.
+    if actor.user is None or not can_write_tickets(actor.user):
+        raise PermissionDenied("Your role cannot open tickets.")
     if payload.customer is None:
         raise ValidationFailed("Name the customer the ticket is for.", field="customer")
     return get_or_create_customer_by_email(str(payload.customer.email), name=payload.customer.name)

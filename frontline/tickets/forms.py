@@ -14,7 +14,16 @@ from frontline.core.forms import MultipleFileField, set_choices
 from frontline.customers.models import Customer, IdentityKind, Organisation
 from frontline.customers.services import find_customer
 from frontline.tickets.inbox import SLA_DUE_CHOICES, InboxFilters
-from frontline.tickets.models import Category, Channel, InboxSort, Priority, Status
+from frontline.tickets.models import (
+    Category,
+    Channel,
+    CustomField,
+    FieldType,
+    InboxSort,
+    Message,
+    Priority,
+    Status,
+)
 from frontline.tickets.services import NewAttachment
 
 KEEP = ""
@@ -195,6 +204,97 @@ class ParentForm(forms.Form):
         label="Parent incident number",
         help_text="Leave empty to unlink.",
     )
+
+
+class SplitForm(forms.Form):
+    """Messages of this ticket that move to a new one, and its subject."""
+
+    messages = forms.TypedMultipleChoiceField(
+        coerce=int, label="Messages to move", widget=forms.CheckboxSelectMultiple
+    )
+    subject = forms.CharField(
+        required=False,
+        max_length=250,
+        label="Subject of the new ticket",
+        help_text="Empty: the first line of the first message moved.",
+    )
+
+    def __init__(self, *args: Any, messages: Sequence[tuple[str, Message]], **kw: Any) -> None:
+        """``messages``: each message of the ticket with who wrote it, oldest first."""
+        super().__init__(*args, **kw)
+        set_choices(self, "messages", [(m.pk, _message_label(who, m)) for who, m in messages])
+
+
+def _message_label(who: str, message: Message) -> str:
+    text = " ".join((message.visible_text or message.body_text).split())
+    excerpt = text[:60] + ("…" if len(text) > 60 else "")
+    return f"{who}, {message.created_at:%d %b %H:%M}: {excerpt}"
+
+
+class CustomFieldsForm(forms.Form):
+    """The ticket's custom fields, one form field per active definition, named by its key.
+    An empty field clears the value."""
+
+    prefix = "cf"
+
+    def __init__(self, *args: Any, definitions: Sequence[CustomField], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.definitions = list(definitions)
+        for definition in self.definitions:
+            self.fields[definition.key] = _custom_form_field(definition)
+
+    def values(self) -> dict[str, Any]:
+        """The values for ``services.set_custom_fields``: None for each emptied field."""
+        return {d.key: _service_value(d, self.cleaned_data.get(d.key)) for d in self.definitions}
+
+
+_YES_NO = [("", "—"), ("yes", "Yes"), ("no", "No")]
+
+
+def _custom_form_field(definition: CustomField) -> forms.Field:
+    label = definition.label
+    kind = definition.field_type
+    if kind == FieldType.NUMBER:
+        return forms.FloatField(required=False, label=label)
+    if kind == FieldType.BOOLEAN:
+        return forms.ChoiceField(required=False, label=label, choices=_YES_NO)
+    if kind == FieldType.CHOICE:
+        options = [("", "—"), *((str(c), str(c)) for c in definition.choices)]
+        return forms.ChoiceField(required=False, label=label, choices=options)
+    if kind == FieldType.DATE:
+        return forms.DateField(
+            required=False, label=label, widget=forms.DateInput(attrs={"type": "date"})
+        )
+    return forms.CharField(required=False, label=label, max_length=1000)
+
+
+def custom_field_initial(
+    definitions: Sequence[CustomField], values: dict[str, Any]
+) -> dict[str, Any]:
+    """The form's initial data from a ticket's stored values."""
+    initial: dict[str, Any] = {}
+    for definition in definitions:
+        value = values.get(definition.key)
+        if definition.field_type == FieldType.BOOLEAN and isinstance(value, bool):
+            value = "yes" if value else "no"
+        initial[definition.key] = value
+    return initial
+
+
+def _service_value(definition: CustomField, value: Any) -> Any:
+    if value in (None, ""):
+        return None
+    kind = definition.field_type
+    if kind == FieldType.NUMBER:
+        return int(value) if float(value).is_integer() else value
+    if kind == FieldType.BOOLEAN:
+        return value == "yes"
+    if kind == FieldType.DATE:
+        return value.isoformat()
+    if kind == FieldType.CHOICE:
+        # The stored choice, not its text form: choices may be numbers.
+        return next((c for c in definition.choices if str(c) == value), value)
+    return value
 
 
 class BulkForm(forms.Form):

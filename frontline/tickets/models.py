@@ -315,6 +315,8 @@ class EventType(models.TextChoices):
     CUSTOMER_CHANGED = "customer_changed", "Customer changed"
     MERGED = "merged", "Merged into another ticket"
     MERGE_RECEIVED = "merge_received", "Another ticket merged in"
+    SPLIT_INTO = "split_into", "Messages split into a new ticket"
+    SPLIT_FROM = "split_from", "Split from another ticket"
 
 
 class TicketEvent(models.Model):

@@ -284,6 +284,18 @@ class MergeIn(InputSchema):
     into_id: ObjectId
 
 
+class SplitIn(InputSchema):
+    message_ids: list[ObjectId] = Field(
+        min_length=1, max_length=500, description="The messages that move to the new ticket."
+    )
+    subject: str = Field(
+        "",
+        max_length=250,
+        pattern=r"^[^\x00]*$",
+        description="The new ticket's subject; empty: the first line of the first message moved.",
+    )
+
+
 class ParentIn(InputSchema):
     parent_id: ObjectId | None
 

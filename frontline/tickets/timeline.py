@@ -250,6 +250,11 @@ def _describe_more(event: TicketEvent, names: Names) -> str:
         return f"merged this ticket into #{data.get('into_number')}"
     if kind == EventType.MERGE_RECEIVED:
         return f"merged #{data.get('from_number')} into this ticket"
+    if kind == EventType.SPLIT_INTO:
+        count = len(data.get("message_ids", []))
+        return f"split {count} message{'s' if count != 1 else ''} into #{data.get('into_number')}"
+    if kind == EventType.SPLIT_FROM:
+        return f"split this ticket from #{data.get('from_number')}"
     if kind == EventType.CUSTOM_FIELDS_CHANGED:
         return "updated the custom fields"
     if kind == EventType.CUSTOMER_CHANGED:

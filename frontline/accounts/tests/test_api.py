@@ -21,7 +21,7 @@ def test_staff_see_teams_with_member_counts(api_as, analyst, agent, teammate, ou
     response = api_as(analyst).get(f"{API}/teams")
 
     assert response.status_code == 200
-    counts = {t["name"]: t["member_count"] for t in response.json()}
+    counts = {t["name"]: t["member_count"] for t in response.json()["items"]}
     assert counts == {"Tier 1": 2, "Billing": 1}
 
 
@@ -273,7 +273,7 @@ def test_skills_are_listed_and_created(api_as, head, agent):
 
     assert created.status_code == 201
     assert created.json()["slug"] == "refunds"
-    assert [s["name"] for s in listed.json()] == ["Refunds"]
+    assert [s["name"] for s in listed.json()["items"]] == ["Refunds"]
 
 
 def test_skill_names_are_unique(api_as, head):
@@ -317,7 +317,7 @@ def test_new_token_is_shown_once_and_works(api_as, api_client_for_secret, agent)
     secret = created.json()["secret"]
     assert secret.startswith(created.json()["prefix"])
     assert api_client_for_secret(secret).get(f"{API}/me").json()["email"] == agent.email
-    listed = api_as(agent).get(f"{API}/me/tokens").json()
+    listed = api_as(agent).get(f"{API}/me/tokens").json()["items"]
     assert "laptop" in [t["name"] for t in listed]
     assert all("secret" not in t for t in listed)
 
@@ -325,7 +325,7 @@ def test_new_token_is_shown_once_and_works(api_as, api_client_for_secret, agent)
 def test_token_list_shows_only_own_tokens(api_as, agent, teammate):
     factories.token_for(teammate)
 
-    tokens = api_as(agent).get(f"{API}/me/tokens").json()
+    tokens = api_as(agent).get(f"{API}/me/tokens").json()["items"]
 
     assert [t["name"] for t in tokens] == ["test"]  # the one api_as issued for agent
 
@@ -449,3 +449,47 @@ def _configuration_snapshot():
         list(Skill.objects.values_list("name")),
         list(AgentSkill.objects.values_list("user_id", "skill_id", "proficiency")),
     )
+
+
+def test_teams_and_skills_page_in_creation_order(api_as, agent, team, other_team):
+    factories.make_team(name="Escalations")
+    for name in ("Refunds", "Returns", "Exchanges"):
+        factories.make_skill(name=name)
+    client = api_as(agent)
+
+    teams = client.get(f"{API}/teams", page_size=2).json()
+    more_teams = client.get(teams["next"]).json()
+    skills = client.get(f"{API}/skills", page_size=2).json()
+    more_skills = client.get(skills["next"]).json()
+
+    assert [t["name"] for t in teams["items"] + more_teams["items"]] == [
+        "Tier 1",
+        "Billing",
+        "Escalations",
+    ]
+    assert [t["member_count"] for t in teams["items"]] == [1, 0]
+    assert more_teams["next"] is None
+    assert [s["name"] for s in skills["items"] + more_skills["items"]] == [
+        "Refunds",
+        "Returns",
+        "Exchanges",
+    ]
+    assert more_skills["next"] is None
+
+
+def test_my_tokens_page_newest_first(api_as, agent):
+    client = api_as(agent)  # issues the token named "test"
+    for name in ("laptop", "ci"):
+        client.post(f"{API}/me/tokens", {"name": name})
+
+    first = client.get(f"{API}/me/tokens", page_size=2).json()
+    second = client.get(first["next"]).json()
+
+    assert [t["name"] for t in first["items"]] == ["ci", "laptop"]
+    assert ([t["name"] for t in second["items"]], second["next"]) == (["test"], None)
+
+
+def test_a_made_up_cursor_is_refused(api_as, agent):
+    response = api_as(agent).get(f"{API}/teams", cursor="not-one-of-ours")
+
+    assert (response.status_code, response.json()["field"]) == (422, "cursor")

@@ -36,7 +36,7 @@ def test_rules_are_managed_through_the_api(head, team, support_hours, api_as):
     )
     path = f"/api/v1/automation/time-rules/{created.json()['id']}"
     changed = client.patch(path, {"calendar_id": None, "amount": 7, "is_active": False})
-    listed = client.get("/api/v1/automation/time-rules").json()
+    listed = client.get("/api/v1/automation/time-rules").json()["items"]
     deleted = client.delete(path)
 
     assert created.status_code == 201
@@ -110,3 +110,18 @@ def test_the_worker_runs_the_rules(agent, team, job_queue):
 
     assert sum(fired) == 1
     assert Ticket.objects.get(pk=ticket.pk).status == "closed"
+
+
+def test_rules_page_in_the_order_they_run(api_as, head):
+    """By position, and rules of one position in the order they were made."""
+    for name, position in (("Late", 9), ("Early", 0), ("Also early", 0)):
+        factories.make_time_rule(
+            name=name, statuses=("pending",), amount=3, actions=CLOSE, position=position
+        )
+    client = api_as(head)
+
+    first = client.get("/api/v1/automation/time-rules", page_size=2).json()
+    second = client.get(first["next"]).json()
+
+    assert [r["name"] for r in first["items"]] == ["Early", "Also early"]
+    assert ([r["name"] for r in second["items"]], second["next"]) == (["Late"], None)

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
@@ -42,11 +42,26 @@ from frontline.core.api_support import (
     responses,
 )
 from frontline.core.errors import NotFound, TooLarge, ValidationFailed
-from frontline.core.pagination import paginate
+from frontline.core.pagination import PageParams, paginate
 from frontline.tickets import queries
 from frontline.tickets.models import Priority
 
 router = Router(tags=["email"])
+
+
+class MailboxPageOut(Schema):
+    items: list[MailboxOut]
+    next: str | None
+
+
+class TemplatePageOut(Schema):
+    items: list[TemplateOut]
+    next: str | None
+
+
+class DeliveryPageOut(Schema):
+    items: list[DeliveryOut]
+    next: str | None
 
 
 class MailboxTokenAuth(HttpBearer):
@@ -99,10 +114,17 @@ def _fields(payload: MailboxIn) -> services.MailboxFields:
     return services.MailboxFields(**values)
 
 
-@router.get("/mailboxes", response=responses({200: list[MailboxOut]}), summary="Mailboxes")
-def list_mailboxes(request: HttpRequest) -> list[MailboxOut]:
+@router.get("/mailboxes", response=responses({200: MailboxPageOut}), summary="Mailboxes")
+def list_mailboxes(request: HttpRequest, paging: Query[PageParams]) -> MailboxPageOut:
     _configurator(request)
-    return [MailboxOut.of(m) for m in Mailbox.objects.order_by("name")]
+    page = paginate(
+        Mailbox.objects.all(),
+        request,
+        order=("id",),
+        cursor=paging.cursor,
+        page_size=paging.page_size,
+    )
+    return MailboxPageOut(items=[MailboxOut.of(m) for m in page.items], next=page.next)
 
 
 @router.post("/mailboxes", response=responses({201: MailboxOut}), summary="Add a mailbox")
@@ -239,11 +261,17 @@ def reprocess(request: HttpRequest, inbound_id: ObjectId) -> InboundOut:
     return InboundOut.of(services.reprocess(_inbound(inbound_id), actor=actor))
 
 
-@router.get("/templates", response=responses({200: list[TemplateOut]}), summary="Templates")
-def list_templates(request: HttpRequest) -> list[TemplateOut]:
+@router.get("/templates", response=responses({200: TemplatePageOut}), summary="Templates")
+def list_templates(request: HttpRequest, paging: Query[PageParams]) -> TemplatePageOut:
     _configurator(request)
-    rows = EmailTemplate.objects.order_by("kind", "team_id", "id")
-    return [_template_out(t) for t in rows]
+    page = paginate(
+        EmailTemplate.objects.all(),
+        request,
+        order=("id",),
+        cursor=paging.cursor,
+        page_size=paging.page_size,
+    )
+    return TemplatePageOut(items=[_template_out(t) for t in page.items], next=page.next)
 
 
 @router.post("/templates", response=responses({201: TemplateOut}), summary="Set a team's template")
@@ -286,14 +314,22 @@ def _template_out(template: EmailTemplate) -> TemplateOut:
 
 @router.get(
     "/tickets/{ticket_id}/deliveries",
-    response=responses({200: list[DeliveryOut]}),
+    response=responses({200: DeliveryPageOut}),
     summary="Email sent for a ticket, and its state",
 )
-def list_deliveries(request: HttpRequest, ticket_id: ObjectId) -> list[DeliveryOut]:
+def list_deliveries(
+    request: HttpRequest, ticket_id: ObjectId, paging: Query[PageParams]
+) -> DeliveryPageOut:
     actor = staff_actor(request)
     ticket = queries.get_ticket_for(actor, ticket_id)
-    sent = OutboundMessage.objects.filter(ticket_message__ticket=ticket).order_by("created_at")
-    return [DeliveryOut.of(o) for o in sent]
+    page = paginate(
+        OutboundMessage.objects.filter(ticket_message__ticket=ticket),
+        request,
+        order=("id",),
+        cursor=paging.cursor,
+        page_size=paging.page_size,
+    )
+    return DeliveryPageOut(items=[DeliveryOut.of(o) for o in page.items], next=page.next)
 
 
 @router.post(

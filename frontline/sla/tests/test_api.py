@@ -89,7 +89,7 @@ def test_calendars_are_managed_through_the_api(head, api_as):
     path = f"/api/v1/sla/calendars/{created.json()['id']}"
     changed = client.patch(path, {"weekly_hours": {"sat": [["00:00", "24:00"]]}})
     preview = client.get(f"{path}/preview", start="2025-03-07T16:45:00+11:00", minutes=60)
-    listed = client.get("/api/v1/sla/calendars").json()
+    listed = client.get("/api/v1/sla/calendars").json()["items"]
     deleted = client.delete(path)
 
     assert created.status_code == 201
@@ -169,7 +169,7 @@ def test_policies_are_managed_through_the_api(head, support_hours, team, api_as)
     created = client.post("/api/v1/sla/policies", body)
     path = f"/api/v1/sla/policies/{created.json()['id']}"
     changed = client.patch(path, {"customer_vip": None, "calendar_id": None, "is_active": False})
-    listed = client.get("/api/v1/sla/policies").json()
+    listed = client.get("/api/v1/sla/policies").json()["items"]
     deleted = client.delete(path)
 
     assert created.status_code == 201
@@ -327,3 +327,36 @@ def test_a_ticket_the_agent_cannot_see_has_no_sla_for_them(api_as, outsider, obj
     response = api_as(outsider).get(f"/api/v1/sla/tickets/{objects['ticket'].pk}")
 
     assert response.status_code == 404
+
+
+def test_policies_page_in_the_order_they_are_tried(api_as, head):
+    shipped = SlaPolicy.objects.count()
+    factories.make_sla_policy(name="Tried last", goals=(), position=900)
+    factories.make_sla_policy(name="Tried first", goals=(), position=0)
+    client = api_as(head)
+
+    first = client.get("/api/v1/sla/policies", page_size=1).json()
+    names = [p["name"] for p in first["items"]]
+    page = first
+    while page["next"]:
+        page = client.get(page["next"]).json()
+        names += [p["name"] for p in page["items"]]
+
+    assert len(names) == shipped + 2
+    assert names[0] == "Tried first"
+    assert names[-1] == "Tried last"
+    positions = [SlaPolicy.objects.get(name=n).position for n in names]
+    assert positions == sorted(positions)
+
+
+def test_calendars_page(api_as, head):
+    for name in ("Berlin", "Sydney", "Austin"):
+        factories.make_calendar(name=name)
+    client = api_as(head)
+
+    first = client.get("/api/v1/sla/calendars", page_size=2).json()
+    second = client.get(first["next"]).json()
+
+    names = [c["name"] for c in first["items"] + second["items"]]
+    assert names[-3:] == ["Berlin", "Sydney", "Austin"]
+    assert len(first["items"]) == 2

@@ -24,6 +24,7 @@ from frontline.tickets.services.messages import (
     reply_to_ticket,
 )
 from frontline.tickets.services.saved_views import delete_view, remember_last_view, save_view
+from frontline.tickets.services.split import split_ticket
 
 __all__ = [
     "BulkResult",
@@ -48,5 +49,6 @@ __all__ = [
     "set_category",
     "set_custom_fields",
     "set_tags",
+    "split_ticket",
     "update_ticket",
 ]

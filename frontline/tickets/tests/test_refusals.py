@@ -117,7 +117,7 @@ def test_an_agent_of_another_team_finds_nothing_of_this_teams(world, outsider):
         or f"/attachments/{world['attachment_id']}/" in path
         or f"/views/{world['view_id']}/" in path
     ]
-    assert len(named) == 12
+    assert len(named) == 14
     for path in named:
         assert client.post(path, FORM).status_code in (404, 405), path
         assert client.get(path).status_code in (404, 405), path

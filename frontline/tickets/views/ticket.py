@@ -24,16 +24,19 @@ from frontline.tickets import contributions, inbox, services
 from frontline.tickets.customer360 import customer_360
 from frontline.tickets.forms import (
     CollaboratorForm,
+    CustomFieldsForm,
     InboxFilterForm,
     MergeForm,
     NoteForm,
     ParentForm,
     PropertiesForm,
     ReplyForm,
+    SplitForm,
     attachments_from,
+    custom_field_initial,
 )
 from frontline.tickets.mentions import handle_for
-from frontline.tickets.models import Category, Priority, Status, Ticket
+from frontline.tickets.models import Category, CustomField, Priority, Status, Ticket
 from frontline.tickets.queries import (
     get_attachment_for,
     get_ticket_by_number_for,
@@ -42,7 +45,7 @@ from frontline.tickets.queries import (
     tags_and_collaborators,
     ticket_identities,
 )
-from frontline.tickets.timeline import Names, last_message_id, timeline_for
+from frontline.tickets.timeline import Entry, Names, last_message_id, timeline_for
 from frontline.tickets.views.common import (
     Choices,
     active_categories,
@@ -106,7 +109,14 @@ def _page_context(
         **_navigation(request, actor, ticket, choices),
     }
     context["reply_form"].initial.setdefault("seen", context["seen"])
+    context["split_form"] = forms.get("split_form") or SplitForm(
+        messages=_split_choices(context["entries"])
+    )
     return context
+
+
+def _split_choices(entries: list[Entry]) -> list[tuple[str, Any]]:
+    return [(e.who, e.message) for e in entries if e.message is not None]
 
 
 def _timeline_context(actor: Actor, ticket: Ticket, known: Names | None = None) -> dict[str, Any]:
@@ -135,7 +145,17 @@ def _panel_context(
         or CollaboratorForm(agents=choices.agents),
         "merge_form": forms.get("merge_form") or MergeForm(),
         "parent_form": forms.get("parent_form") or ParentForm(),
+        "custom_fields_form": forms.get("custom_fields_form") or _custom_fields_form(ticket),
     }
+
+
+def _custom_fields_form(ticket: Ticket, data: Any = None) -> CustomFieldsForm:
+    definitions = list(CustomField.objects.filter(is_active=True).order_by("label", "id"))
+    return CustomFieldsForm(
+        data,
+        definitions=definitions,
+        initial=custom_field_initial(definitions, ticket.custom_fields),
+    )
 
 
 def _parent_number(ticket: Ticket) -> int | None:
@@ -405,6 +425,47 @@ def merge(request: HttpRequest, number: int) -> HttpResponse:
         except FrontlineError as exc:
             add_domain_error(form, exc, fields=FIELD_NAMES)
     return _panel_answer(request, actor, number, merge_form=form)
+
+
+@require_POST
+@staff_required
+def split(request: HttpRequest, number: int) -> HttpResponse:
+    """Move the messages chosen to a new ticket and go there."""
+    actor = web_actor(request)
+    ticket = get_ticket_by_number_for(actor, number)
+    form = SplitForm(request.POST, messages=_split_choices(timeline_for(actor, ticket)))
+    if form.is_valid():
+        try:
+            new = services.split_ticket(
+                ticket,
+                message_ids=form.cleaned_data["messages"],
+                subject=form.cleaned_data["subject"],
+                actor=actor,
+            )
+            url = reverse("tickets:ticket", args=[new.number])
+            if is_htmx(request):
+                return HttpResponse(status=204, headers={"HX-Redirect": url})
+            return HttpResponseRedirect(url)
+        except FrontlineError as exc:
+            add_domain_error(form, exc, fields={"message_ids": "messages"})
+    context = _page_context(request, actor, ticket, split_form=form)
+    return render(request, "tickets/ticket.html", context)
+
+
+@require_POST
+@staff_required
+def update_custom_fields(request: HttpRequest, number: int) -> HttpResponse:
+    actor = web_actor(request)
+    ticket = get_ticket_by_number_for(actor, number)
+    form = _custom_fields_form(ticket, data=request.POST)
+    if form.is_valid():
+        try:
+            services.set_custom_fields(ticket, values=form.values(), actor=actor)
+            return _panel_answer(request, actor, number)
+        except FrontlineError as exc:
+            names = {f"custom_fields.{d.key}": d.key for d in form.definitions}
+            add_domain_error(form, exc, fields=names)
+    return _panel_answer(request, actor, number, custom_fields_form=form)
 
 
 def _panel_answer(

@@ -66,7 +66,7 @@ def test_admin_changes_and_lists_mailboxes(api_as, admin_user, mailbox):
 
     assert changed.status_code == 200
     assert (changed.json()["team_id"], changed.json()["is_active"]) == (None, False)
-    assert [m["name"] for m in listed.json()] == ["Support"]
+    assert [m["name"] for m in listed.json()["items"]] == ["Support"]
     assert client.get(f"{API}/mailboxes/{mailbox.pk}").json()["address"] == mailbox.address
 
 
@@ -207,7 +207,7 @@ def test_admin_sets_and_removes_a_team_template(api_as, admin_user, team):
 
     assert created.status_code == 201
     assert (broken.status_code, broken.json()["field"]) == (422, "body")
-    assert [t["subject"] for t in listed.json()] == ["Got it: {{ ticket.subject }}"]
+    assert [t["subject"] for t in listed.json()["items"]] == ["Got it: {{ ticket.subject }}"]
     assert removed.status_code == 204
 
 
@@ -223,7 +223,7 @@ def test_agents_see_and_retry_deliveries_of_their_tickets(api_as, agent, mailbox
     retried = api_as(agent).post(f"{API}/deliveries/{ack.pk}/retry")
 
     assert listed.status_code == 200
-    assert [(d["kind"], d["status"], d["last_error"]) for d in listed.json()] == [
+    assert [(d["kind"], d["status"], d["last_error"]) for d in listed.json()["items"]] == [
         ("acknowledgment", "failed", "550 no such user")
     ]
     assert (retried.status_code, retried.json()["status"]) == (200, "queued")
@@ -313,3 +313,28 @@ def test_received_by_import_shows_its_source(api_as, admin_user, mailbox):
     assert (response.json()["source"], response.json()["status"]) == ("import", "received")
     assert response.json()["outcome"] == ""
     assert Outcome.OPENED  # the record is processed later by the import
+
+
+def test_mailboxes_templates_and_deliveries_page(api_as, admin_user, agent, mailbox, team):
+    Mailbox.objects.create(name="Billing", address="billing@example.test")
+    Mailbox.objects.create(name="Sales", address="sales@example.test")
+    ticket = deliver(build(), mailbox).ticket
+    assert ticket is not None
+    ticket_services.reply_to_ticket(ticket, body="On it.", actor=Actor.for_user(agent))
+    client = api_as(admin_user)
+
+    boxes = client.get(f"{API}/mailboxes", page_size=2).json()
+    more_boxes = client.get(boxes["next"]).json()
+    sent = api_as(agent).get(f"{API}/tickets/{ticket.pk}/deliveries", page_size=1).json()
+    more_sent = api_as(agent).get(sent["next"]).json()
+    templates = client.get(f"{API}/templates").json()
+
+    assert [m["name"] for m in boxes["items"] + more_boxes["items"]] == [
+        "Support",
+        "Billing",
+        "Sales",
+    ]
+    assert more_boxes["next"] is None
+    assert [d["kind"] for d in sent["items"] + more_sent["items"]] == ["acknowledgment", "reply"]
+    assert more_sent["next"] is None
+    assert templates == {"items": [], "next": None}
