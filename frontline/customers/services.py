@@ -49,8 +49,11 @@ def organisation_for_email(email: str) -> Organisation | None:
 
 @dataclass(frozen=True)
 class CustomerFields:
+    """Fields to set; None leaves one alone (``clear_organisation`` removes it)."""
+
     name: str | None = None
     organisation: Organisation | None = None
+    clear_organisation: bool = False
     language: str | None = None
     time_zone: str | None = None
     is_vip: bool | None = None
@@ -170,6 +173,9 @@ def update_customer(customer: Customer, *, fields: CustomerFields) -> Customer:
         if value is not None and getattr(customer, name) != value:
             setattr(customer, name, value)
             changed.append(name)
+    if fields.clear_organisation and customer.organisation_id is not None:
+        customer.organisation = None
+        changed.append("organisation")
     if changed:
         _validate(customer)
         customer.save(update_fields=[*changed, "updated_at"])
@@ -325,6 +331,11 @@ def add_domain(organisation: Organisation, *, domain: str) -> OrganisationDomain
     if owner is not None and owner.organisation_id != organisation.pk:
         raise Conflict(f"{domain} belongs to another organisation.", field="domains")
     return owner or OrganisationDomain.objects.create(organisation=organisation, domain=domain)
+
+
+def remove_domain(organisation: Organisation, *, domain: str) -> None:
+    """New customers from this domain no longer join the organisation; those who did stay."""
+    OrganisationDomain.objects.filter(organisation=organisation, domain=domain).delete()
 
 
 def _surviving(customer: Customer) -> Customer:
