@@ -129,7 +129,7 @@ def test_a_permanent_refusal_fails_at_once_and_can_be_retried(
     assert (out.status, out.sent_at) == (DeliveryStatus.FAILED, None)
     smtp_sink.answer = "250 OK"
     with django_capture_on_commit_callbacks(execute=True):
-        outbound.retry_delivery(out)
+        outbound.retry_delivery(out, actor=Actor.for_user(agent))
     out.refresh_from_db()
     assert out.status == DeliveryStatus.SENT
 
@@ -155,7 +155,7 @@ def test_sent_email_cannot_be_retried(mailbox, agent):
     out.refresh_from_db()
 
     with pytest.raises(InvalidTransition):
-        outbound.retry_delivery(out)
+        outbound.retry_delivery(out, actor=Actor.for_user(agent))
 
 
 def test_email_claimed_by_another_worker_is_not_sent_twice(mailbox, agent):
