@@ -101,6 +101,9 @@ class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         saved = self.write(request, form, formsets, change=change)
         form.instance.pk = saved.pk
+        for formset in formsets:
+            # What Django's formset.save() would have noted for the history's message.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         self.remove(request, obj)

@@ -17,7 +17,7 @@ from frontline.channels.email.models import (
 from frontline.channels.email.tests.conftest import free_port
 from frontline.channels.email.tests.mail import build, deliver
 from frontline.core.actors import Actor
-from frontline.core.errors import InvalidTransition
+from frontline.core.errors import InvalidTransition, PermissionDenied
 from frontline.core.testing import factories
 from frontline.customers.services import create_customer
 from frontline.tickets import services as ticket_services
@@ -243,3 +243,15 @@ def test_plus_address_reply_to(mailbox, agent):
     reply_to = mail.outbox[-1].reply_to[0]
     assert reply_to.startswith(f"support+t{ticket.number}-")
     assert deliver(build(sender="x@elsewhere.test", to=reply_to), mailbox).ticket == ticket
+
+
+def test_only_someone_who_may_work_the_ticket_sends_an_email_again(mailbox, agent, outsider):
+    out = OutboundMessage.objects.get(ticket_message=reply(email_ticket(mailbox), agent))
+    OutboundMessage.objects.filter(pk=out.pk).update(status=DeliveryStatus.FAILED)
+
+    with pytest.raises(PermissionDenied):
+        outbound.retry_delivery(out, actor=Actor.for_user(outsider))
+
+    out.refresh_from_db()
+    assert out.status == DeliveryStatus.FAILED
+    assert outbound.retry_delivery(out, actor=Actor.for_user(agent)).status == DeliveryStatus.QUEUED
