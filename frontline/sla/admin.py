@@ -58,7 +58,7 @@ class CalendarForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def _get_validation_exclusions(self) -> set[str]:
         # One calendar is the default: the service moves the mark from the old one to this.
-        return {*super()._get_validation_exclusions(), "is_default"}
+        return {*super()._get_validation_exclusions(), "is_default"}  # type: ignore[misc]
 
     def clean_weekly_hours(self) -> Any:
         return _checked(clean_weekly_hours, self.cleaned_data["weekly_hours"])
