@@ -80,11 +80,13 @@ def _write_memberships(
     for row in changes.deleted:
         assert isinstance(row, TeamMembership)  # noqa: S101 - the inline's model
         services.remove_from_team(row.user, team=row.team)
-    for row, data in changes.saved:
-        assert isinstance(row, TeamMembership)  # noqa: S101 - the inline's model
+    for stored, data in changes.saved:
         member, of = user or data["user"], team or data["team"]
-        if row.pk is not None and (row.user_id, row.team_id) != (member.pk, of.pk):
-            services.remove_from_team(row.user, team=row.team)
+        if isinstance(stored, TeamMembership) and (stored.user_id, stored.team_id) != (
+            member.pk,
+            of.pk,
+        ):
+            services.remove_from_team(stored.user, team=stored.team)
         services.add_to_team(member, team=of, is_lead=bool(data.get("is_lead")))
 
 
@@ -93,10 +95,9 @@ def _write_skills(formsets: Any, *, user: User) -> None:
     for row in changes.deleted:
         assert isinstance(row, AgentSkill)  # noqa: S101 - the inline's model
         services.remove_skill(user, skill=row.skill)
-    for row, data in changes.saved:
-        assert isinstance(row, AgentSkill)  # noqa: S101 - the inline's model
-        if row.pk is not None and row.skill_id != data["skill"].pk:
-            services.remove_skill(user, skill=row.skill)
+    for stored, data in changes.saved:
+        if isinstance(stored, AgentSkill) and stored.skill_id != data["skill"].pk:
+            services.remove_skill(user, skill=stored.skill)
         services.set_skill(user, skill=data["skill"], proficiency=data["proficiency"])
 
 

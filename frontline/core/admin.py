@@ -31,30 +31,28 @@ def admin_actor(request: HttpRequest) -> Actor:
 
 @dataclass(frozen=True)
 class InlineChanges:
-    """What the rows of one inline ask for: new or changed rows (their cleaned data, with
-    the instance they edit) and rows to delete."""
+    """What the rows of one inline ask for: rows to save (the row as stored, None for a new
+    one, with the form's cleaned data) and stored rows to delete."""
 
-    saved: list[tuple[models.Model, dict[str, Any]]]
+    saved: list[tuple[models.Model | None, dict[str, Any]]]
     deleted: list[models.Model]
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.saved or self.deleted)
 
-
-def inline_changes(formsets: Any, model: type) -> InlineChanges:
-    saved: list[tuple[models.Model, dict[str, Any]]] = []
+def inline_changes(formsets: Any, model: type[models.Model]) -> InlineChanges:
+    saved: list[tuple[models.Model | None, dict[str, Any]]] = []
     deleted: list[models.Model] = []
     for form in _forms_of(formsets, model):
+        # The form has already copied its input onto its instance: read the row as stored.
+        stored = model._default_manager.get(pk=form.instance.pk) if form.instance.pk else None
         if form.cleaned_data.get("DELETE"):
-            if form.instance.pk is not None:
-                deleted.append(form.instance)
+            if stored is not None:
+                deleted.append(stored)
         elif form.has_changed():
-            saved.append((form.instance, form.cleaned_data))
+            saved.append((stored, form.cleaned_data))
     return InlineChanges(saved, deleted)
 
 
-def inline_rows(formsets: Any, model: type) -> list[dict[str, Any]]:
+def inline_rows(formsets: Any, model: type[models.Model]) -> list[dict[str, Any]]:
     """Every row the inline keeps, as cleaned data: for services that replace them all."""
     rows = []
     for form in _forms_of(formsets, model):
@@ -64,7 +62,7 @@ def inline_rows(formsets: Any, model: type) -> list[dict[str, Any]]:
     return rows
 
 
-def _forms_of(formsets: Any, model: type) -> "Iterator[forms.ModelForm[Any]]":
+def _forms_of(formsets: Any, model: type[models.Model]) -> "Iterator[forms.ModelForm[Any]]":
     for formset in formsets:
         if formset.model is model:
             yield from (f for f in formset.forms if hasattr(f, "cleaned_data"))

@@ -423,3 +423,26 @@ def test_staff_without_admin_rights_are_refused(head_of_support, name):
 
     assert client.get(reverse(name)).status_code == 403
     assert client.post(reverse(name), {"name": "Sneaky"}).status_code == 403
+
+
+def test_moving_a_membership_row_to_another_team_leaves_the_first(admin_client, agent, team):
+    other = factories.make_team(name="Escalations", tier=2)
+    membership = agent.memberships.get(team=team)
+    url = reverse("admin:accounts_user_change", args=[agent.pk])
+
+    response = admin_client.post(
+        url,
+        user_form(
+            agent,
+            **{
+                "memberships-TOTAL_FORMS": "1",
+                "memberships-INITIAL_FORMS": "1",
+                "memberships-0-id": str(membership.pk),
+                "memberships-0-user": str(agent.pk),
+                "memberships-0-team": str(other.pk),
+            },
+        ),
+    )
+
+    assert response.status_code == 302
+    assert [m.team.name for m in agent.memberships.all()] == ["Escalations"]
