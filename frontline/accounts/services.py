@@ -16,6 +16,7 @@ from frontline.accounts.models import (
     Notification,
     NotificationKind,
     Role,
+    Site,
     Skill,
     Team,
     TeamMembership,
@@ -68,10 +69,14 @@ def create_staff_user(
 
 @dataclass(frozen=True)
 class UserFields:
+    """Fields to set; None leaves one alone (the site is cleared with ``clear_site``)."""
+
     name: str | None = None
     role: Role | None = None
     time_zone: str | None = None
     is_active: bool | None = None
+    site: Site | None = None
+    clear_site: bool = False
 
 
 @transaction.atomic
@@ -98,6 +103,10 @@ def update_staff_user(user: User, *, fields: UserFields, actor: Actor) -> User:
         if value is not None and getattr(user, name) != value:
             setattr(user, name, value)
             changed.append(name)
+    site_id = None if fields.clear_site else (fields.site.pk if fields.site else user.site_id)
+    if site_id != user.site_id:
+        user.site_id = site_id
+        changed.append("site")
     if changed:
         user.save(update_fields=changed)
     return user
@@ -219,6 +228,22 @@ def create_skill(*, name: str, slug: str = "", description: str = "") -> Skill:
     return Skill.objects.create(name=name, slug=slug, description=description)
 
 
+@transaction.atomic
+def update_skill(skill: Skill, *, name: str | None = None, description: str | None = None) -> Skill:
+    """Rename or describe a skill; its slug, which rules and routing name, stays."""
+    if name is not None:
+        name = name.strip()
+        if not name:
+            raise ValidationFailed("A skill needs a name.", field="name")
+        if Skill.objects.filter(name__iexact=name).exclude(pk=skill.pk).exists():
+            raise Conflict(f"A skill named {name!r} exists.", field="name")
+        skill.name = name
+    if description is not None:
+        skill.description = description
+    skill.save(update_fields=["name", "description"])
+    return skill
+
+
 def _slug_for(name: str, slug: str, *, fallback: str) -> str:
     """The slug asked for, else one from the name; a name without Latin letters or digits
     (say, in Japanese) gets a stable one derived from its hash."""
@@ -235,6 +260,29 @@ def set_skill(user: User, *, skill: Skill, proficiency: int) -> AgentSkill:
         user=user, skill=skill, defaults={"proficiency": proficiency}
     )
     return agent_skill
+
+
+def remove_skill(user: User, *, skill: Skill) -> None:
+    AgentSkill.objects.filter(user=user, skill=skill).delete()
+
+
+@transaction.atomic
+def save_site(site: Site | None, *, name: str, time_zone: str, country: str = "") -> Site:
+    """Create a site (``site`` None) or change one; shifts and calendars plan by it."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("A site needs a name.", field="name")
+    others = Site.objects.exclude(pk=site.pk) if site is not None else Site.objects.all()
+    if others.filter(name__iexact=name).exists():
+        raise Conflict(f"A site named {name!r} exists.", field="name")
+    _check_time_zone(time_zone)
+    country = country.strip().upper()
+    if country and (len(country) != 2 or not country.isalpha()):
+        raise ValidationFailed(f"{country!r} is not a two-letter country code.", field="country")
+    site = site or Site()
+    site.name, site.time_zone, site.country = name, time_zone, country
+    site.save()
+    return site
 
 
 def issue_token(user: User, *, name: str = "API token") -> IssuedToken:
@@ -317,8 +365,9 @@ def mark_notifications_read(user: User, *, ids: list[int] | None = None) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def set_password(user: User, *, password: str) -> User:
-    """Set a new password (already checked by Django's validators in the form)."""
+def set_password(user: User, *, password: str | None) -> User:
+    """Set a new password (already checked by Django's validators in the form); None
+    leaves the account without one (it signs in some other way, or not at all)."""
     user.set_password(password)
     user.save(update_fields=["password"])
     return user

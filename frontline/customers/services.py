@@ -52,8 +52,11 @@ def organisation_for_email(email: str) -> Organisation | None:
 
 @dataclass(frozen=True)
 class CustomerFields:
+    """Fields to set; None leaves one alone (``clear_organisation`` removes it)."""
+
     name: str | None = None
     organisation: Organisation | None = None
+    clear_organisation: bool = False
     language: str | None = None
     time_zone: str | None = None
     is_vip: bool | None = None
@@ -174,6 +177,9 @@ def update_customer(customer: Customer, *, fields: CustomerFields) -> Customer:
         if value is not None and getattr(customer, name) != value:
             setattr(customer, name, value)
             changed.append(name)
+    if fields.clear_organisation and customer.organisation_id is not None:
+        customer.organisation = None
+        changed.append("organisation")
     if changed:
         _validate(customer)
         customer.save(update_fields=[*changed, "updated_at"])
@@ -342,6 +348,11 @@ def clean_domain(domain: str) -> str:
             field="domains",
         )
     return domain
+
+
+def remove_domain(organisation: Organisation, *, domain: str) -> None:
+    """New customers from this domain no longer join the organisation; those who did stay."""
+    OrganisationDomain.objects.filter(organisation=organisation, domain=domain).delete()
 
 
 def _surviving(customer: Customer) -> Customer:

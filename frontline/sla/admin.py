@@ -1,18 +1,18 @@
 """Django admin for business calendars and SLA policies, and a look at tickets' SLA state.
 
-Calendar and policy forms check their input with the same rules as the API; saving one
-re-plays the clocks of unsolved tickets in the background. Per-ticket SLA rows are
-read-only: the clocks write them from the event log.
+Calendar and policy forms check their input with the same rules as the API, and saving or
+deleting one is a call of ``sla.services.config`` (see ``frontline.core.admin``), which
+re-plays the clocks of unsolved tickets in the background when due times can move.
+Per-ticket SLA rows are read-only: the clocks write them from the event log.
 """
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from frontline.core.admin import ServiceAdmin, admin_actor, inline_rows
 from frontline.core.errors import ValidationFailed
 from frontline.sla.models import (
     Calendar,
@@ -29,14 +29,17 @@ from frontline.sla.schedules import (
     clean_weekly_hours,
 )
 from frontline.sla.services.actions import clean_actions
-from frontline.sla.services.lookups import config_changed
-
-
-def _replay_open_tickets() -> None:
-    from frontline.sla.tasks import recompute_open_tickets
-
-    config_changed()
-    transaction.on_commit(lambda: recompute_open_tickets(0))
+from frontline.sla.services.config import (
+    CalendarFields,
+    GoalFields,
+    PolicyFields,
+    create_calendar,
+    create_policy,
+    delete_calendar,
+    delete_policy,
+    update_calendar,
+    update_policy,
+)
 
 
 class CalendarForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -52,6 +55,10 @@ class CalendarForm(forms.ModelForm):  # type: ignore[type-arg]
             "is_default",
             "site",
         )
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # One calendar is the default: the service moves the mark from the old one to this.
+        return {*super()._get_validation_exclusions(), "is_default"}  # type: ignore[misc]
 
     def clean_weekly_hours(self) -> Any:
         return _checked(clean_weekly_hours, self.cleaned_data["weekly_hours"])
@@ -79,24 +86,44 @@ def _checked(clean: Any, value: Any) -> Any:
 
 
 @admin.register(Calendar)
-class CalendarAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CalendarAdmin(ServiceAdmin):
+    """Calendars through ``sla.services``. The default calendar is not deleted (make another
+    the default first), nor one a policy works to; so there is no bulk delete."""
+
     form = CalendarForm
     list_display = ("name", "time_zone", "holiday_country", "holiday_subdivision", "is_default")
     search_fields = ("name",)
 
-    def save_model(self, request: HttpRequest, obj: Calendar, form: Any, change: bool) -> None:
-        if obj.is_default:
-            Calendar.objects.filter(is_default=True).exclude(pk=obj.pk).update(is_default=False)
-        super().save_model(request, obj, form, change)
-        _replay_open_tickets()
+    def get_actions(self, request: HttpRequest) -> Any:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
-    def delete_model(self, request: HttpRequest, obj: Calendar) -> None:
-        super().delete_model(request, obj)
-        _replay_open_tickets()
+    def has_delete_permission(self, request: HttpRequest, obj: Calendar | None = None) -> bool:
+        if obj is not None and obj.is_default:
+            return False
+        return super().has_delete_permission(request, obj)
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Calendar]) -> None:
-        super().delete_queryset(request, queryset)
-        _replay_open_tickets()
+    def write(self, request: HttpRequest, form: Any, formsets: Any, *, change: bool) -> Calendar:
+        data = form.cleaned_data
+        fields = CalendarFields(
+            name=data["name"],
+            time_zone=data["time_zone"],
+            weekly_hours=data["weekly_hours"],
+            holiday_country=data["holiday_country"],
+            holiday_subdivision=data["holiday_subdivision"],
+            special_days=data["special_days"],
+            is_default=data["is_default"],
+            site_id=data["site"].pk if data["site"] is not None else None,
+            clear_site=data["site"] is None,
+        )
+        actor = admin_actor(request)
+        if change:
+            return update_calendar(form.instance, fields=fields, actor=actor)
+        return create_calendar(fields=fields, actor=actor)
+
+    def remove(self, request: HttpRequest, obj: Calendar) -> None:
+        delete_calendar(obj, actor=admin_actor(request))
 
 
 class PolicyForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -141,8 +168,16 @@ class PolicyTargetInline(admin.TabularInline):  # type: ignore[type-arg]
     fields = ("priority", "target", "minutes", "business_hours", "calendar")
 
 
+POLICY_FIELDS: tuple[str, ...] = ("name", "description", "position", "is_active", "priorities")
+POLICY_FIELDS += ("organisation_tiers", "channels", "tags", "pause_statuses", "warn_at_percent")
+POLICY_FIELDS += ("warning_actions", "breach_actions")
+
+
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SlaPolicyAdmin(ServiceAdmin):
+    """Policies and their goals through ``sla.services``, which replays unsolved tickets
+    after each change commits (also when only the list's position or active box changed)."""
+
     form = PolicyForm
     inlines = (PolicyTargetInline,)
     list_display = ("name", "position", "is_active", "calendar")
@@ -150,30 +185,55 @@ class SlaPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     filter_horizontal = ("teams", "categories")
     search_fields = ("name",)
 
-    def save_model(self, request: HttpRequest, obj: SlaPolicy, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        _replay_open_tickets()  # also when only the list's position or active box changed
+    def write(self, request: HttpRequest, form: Any, formsets: Any, *, change: bool) -> SlaPolicy:
+        data = form.cleaned_data
+        given = self.fields_changed(form, POLICY_FIELDS)
+        extra: dict[str, Any] = {}
+        if "customer_vip" in data:
+            extra["customer_vip"] = data["customer_vip"]
+            extra["any_customer"] = data["customer_vip"] is None
+        if "calendar" in data:
+            extra["calendar_id"] = data["calendar"].pk if data["calendar"] else None
+            extra["default_calendar"] = data["calendar"] is None
+        if "teams" in data:
+            extra["team_ids"] = [team.pk for team in data["teams"]]
+        if "categories" in data:
+            extra["category_ids"] = [category.pk for category in data["categories"]]
+        if formsets or not change:
+            extra["goals"] = [_goal(row) for row in inline_rows(formsets, PolicyTarget)]
+        fields = PolicyFields(**given, **extra)
+        actor = admin_actor(request)
+        if change:
+            return update_policy(form.instance, fields=fields, actor=actor)
+        return create_policy(fields=fields, actor=actor)
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        _replay_open_tickets()
+    def remove(self, request: HttpRequest, obj: SlaPolicy) -> None:
+        delete_policy(obj, actor=admin_actor(request))
 
-    def delete_model(self, request: HttpRequest, obj: SlaPolicy) -> None:
-        super().delete_model(request, obj)
-        _replay_open_tickets()
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SlaPolicy]) -> None:
-        super().delete_queryset(request, queryset)
-        _replay_open_tickets()
+def _goal(row: dict[str, Any]) -> GoalFields:
+    calendar = row.get("calendar")
+    return GoalFields(
+        priority=row["priority"],
+        target=row["target"],
+        minutes=row["minutes"],
+        business_hours=bool(row.get("business_hours")),
+        calendar_id=calendar.pk if calendar is not None else None,
+    )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Written by the clocks from the event log: looked at here, never changed or deleted."""
+
     show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -2,14 +2,27 @@
 
 Tickets, messages and events are here to be looked up, not edited: every change to a ticket
 goes through ``tickets.services`` so that it lands in the audit log, and an admin form would
-bypass it. The lists stay fast on large instances: no full counts, related rows joined in the
+bypass it; categories and custom fields are saved through ``tickets.services.catalogue``.
+The lists stay fast on large instances: no full counts, related rows joined in the
 same query, foreign keys shown as ids rather than as a select of every row.
 """
+
+from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from frontline.tickets.models import Category, CustomField, Message, Tag, Ticket, TicketEvent
+from frontline.core.admin import ServiceAdmin, admin_actor
+from frontline.tickets.models import (
+    Category,
+    CustomField,
+    FieldType,
+    Message,
+    Tag,
+    Ticket,
+    TicketEvent,
+)
+from frontline.tickets.services import catalogue
 
 
 @admin.register(Ticket)
@@ -34,6 +47,10 @@ class TicketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
+        # A ticket is solved, closed or merged, never deleted: its events are the record.
         return False
 
 
@@ -80,21 +97,74 @@ class TicketEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CategoryAdmin(ServiceAdmin):
+    """Through ``tickets.services.catalogue``; a category no longer wanted is deactivated,
+    since tickets keep naming it."""
+
     list_display = ("name", "slug", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "description", "is_active")
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Category | None = None) -> Any:
+        return {"slug": ("name",)} if obj is None else {}
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Category | None = None) -> Any:
+        return ("slug",) if obj is not None else ()
+
+    def write(self, request: HttpRequest, form: Any, formsets: Any, *, change: bool) -> Category:
+        data = form.cleaned_data
+        return catalogue.save_category(
+            Category.objects.get(pk=form.instance.pk) if change else None,
+            name=data["name"],
+            slug=data.get("slug", ""),
+            description=data["description"],
+            is_active=data["is_active"],
+            actor=admin_actor(request),
+        )
 
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Tags come from tickets (the workspace, the API, rules): renaming or deleting one here
+    would change tickets without an event, so they are only listed."""
+
     list_display = ("name",)
     search_fields = ("name",)
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Tag | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Tag | None = None) -> bool:
+        return False
+
 
 @admin.register(CustomField)
-class CustomFieldAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CustomFieldAdmin(ServiceAdmin):
+    """Through ``tickets.services.catalogue``; the key and the type stay as created, and a
+    field no longer wanted is deactivated, since tickets keep its values."""
+
     list_display = ("label", "key", "field_type", "is_required_to_solve", "is_active")
     list_filter = ("field_type", "is_active", "is_required_to_solve")
     search_fields = ("label", "key")
+    fields = ("key", "label", "field_type", "choices", "is_required_to_solve", "is_active")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: CustomField | None = None) -> Any:
+        return ("key", "field_type") if obj is not None else ()
+
+    def write(self, request: HttpRequest, form: Any, formsets: Any, *, change: bool) -> CustomField:
+        data = form.cleaned_data
+        field = CustomField.objects.get(pk=form.instance.pk) if change else None
+        definition = catalogue.FieldDefinition(
+            label=data["label"],
+            field_type=FieldType(data["field_type"] if field is None else field.field_type),
+            choices=data["choices"] or [],
+            is_required_to_solve=data["is_required_to_solve"],
+            is_active=data["is_active"],
+        )
+        return catalogue.save_custom_field(
+            field, key=data.get("key", ""), definition=definition, actor=admin_actor(request)
+        )

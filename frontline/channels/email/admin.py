@@ -1,4 +1,5 @@
-"""Django admin: mailboxes, the quarantine (with reprocessing), sent email, templates."""
+"""Django admin: mailboxes, the quarantine (with reprocessing), sent email, templates. Every
+write is a call of the channel's services, as the signed-in person (``frontline.core.admin``)."""
 
 from typing import Any
 
@@ -17,8 +18,10 @@ from frontline.channels.email.models import (
     Mailbox,
     OutboundMessage,
     QuarantinedMessage,
+    TemplateKind,
 )
 from frontline.channels.email.outbound import retry_delivery
+from frontline.core.admin import ServiceAdmin, admin_actor
 from frontline.core.errors import FrontlineError
 
 SECRETS = ("imap_password", "imap_oauth2_token", "smtp_password")
@@ -87,7 +90,10 @@ class MailboxForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MailboxAdmin(ServiceAdmin):
+    """Mailboxes through ``email.services``. One that received mail is not deleted (its
+    messages keep their origin): deactivate it; so there is no bulk delete."""
+
     form = MailboxForm
     list_display = ("name", "address", "team", "is_active", "is_default", "imap_host", "polled")
     list_filter = ("is_active", "team")
@@ -100,8 +106,22 @@ class MailboxAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             return f"error: {obj.last_poll_error[:60]}"
         return f"{obj.last_polled_at:%Y-%m-%d %H:%M}" if obj.last_polled_at else "never"
 
-    def save_model(self, request: HttpRequest, obj: Mailbox, form: Any, change: bool) -> None:
-        services.save_mailbox(obj)
+    def get_actions(self, request: HttpRequest) -> Any:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def write(self, request: HttpRequest, form: Any, formsets: Any, *, change: bool) -> Mailbox:
+        data = form.cleaned_data
+        given = {name: data[name] for name in MailboxForm.Meta.fields if name in data}
+        fields = services.MailboxFields(**given, clear_team=data.get("team") is None)
+        actor = admin_actor(request)
+        if change:
+            return services.update_mailbox(form.instance, fields=fields, actor=actor)
+        return services.create_mailbox(fields=fields, actor=actor)
+
+    def remove(self, request: HttpRequest, obj: Mailbox) -> None:
+        services.delete_mailbox(obj, actor=admin_actor(request))
 
 
 class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -136,8 +156,9 @@ class _Stored(_ReadOnly):
     @admin.action(description="Process the selected messages again", permissions=["reprocess"])
     def reprocess(self, request: HttpRequest, queryset: QuerySet[InboundMessage]) -> None:
         done: dict[str, int] = {}
+        actor = admin_actor(request)
         for inbound in queryset.filter(status__in=(InboundStatus.FAILED, InboundStatus.RECEIVED)):
-            result = services.reprocess(inbound)
+            result = services.reprocess(inbound, actor=actor)
             done[result.get_status_display()] = done.get(result.get_status_display(), 0) + 1
         summary = ", ".join(f"{n} {status.lower()}" for status, n in done.items()) or "nothing"
         self.message_user(request, f"Processed again: {summary}.", messages.INFO)
@@ -160,23 +181,26 @@ class QuarantineAdmin(_Stored):
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(_ReadOnly):
+    """Sent email, and sending a failed one again: ``retry_delivery`` decides who may, for
+    each email's ticket, as for the API and the ticket page."""
+
     list_display = ("created_at", "status", "kind", "recipient", "subject", "attempts")
     list_filter = ("status", "kind", "mailbox")
     search_fields = ("message_id", "recipient", "subject")
     actions = ("retry",)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _configures(request)
+        return _configures(request) or super().has_view_permission(request, obj)
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
-        return _configures(request)
+        return _configures(request) or request.user.has_perm("email.change_outboundmessage")
 
     @admin.action(description="Send the selected failed email again", permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[OutboundMessage]) -> None:
-        count = 0
-        for outbound in queryset:
+        count, actor = 0, admin_actor(request)
+        for outbound in queryset.select_related("ticket_message"):
             try:
-                retry_delivery(outbound)
+                retry_delivery(outbound, actor=actor)
                 count += 1
             except FrontlineError as exc:
                 self.message_user(request, f"{outbound}: {exc.message}", messages.WARNING)
@@ -200,18 +224,32 @@ class TemplateForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(EmailTemplate)
-class EmailTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EmailTemplateAdmin(ServiceAdmin):
+    """Templates through ``email.services``: one per kind and team, so those two stay as
+    created (add the other one instead)."""
+
     form = TemplateForm
     list_display = ("kind", "team", "subject", "expected_response_hours", "updated_at")
     list_filter = ("kind", "team")
 
-    def save_model(self, request: HttpRequest, obj: EmailTemplate, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        rendering.forget_templates()
+    def get_readonly_fields(self, request: HttpRequest, obj: EmailTemplate | None = None) -> Any:
+        return ("kind", "team") if obj is not None else ()
 
-    def delete_model(self, request: HttpRequest, obj: EmailTemplate) -> None:
-        super().delete_model(request, obj)
-        rendering.forget_templates()
+    def write(
+        self, request: HttpRequest, form: Any, formsets: Any, *, change: bool
+    ) -> EmailTemplate:
+        data, template = form.cleaned_data, form.instance
+        return services.save_template(
+            kind=TemplateKind(template.kind if change else data["kind"]),
+            team=template.team if change else data["team"],
+            subject=data["subject"],
+            body=data["body"],
+            expected_response_hours=data["expected_response_hours"],
+            actor=admin_actor(request),
+        )
+
+    def remove(self, request: HttpRequest, obj: EmailTemplate) -> None:
+        services.delete_template(obj, actor=admin_actor(request))
 
 
 def _configures(request: HttpRequest) -> bool:

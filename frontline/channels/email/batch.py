@@ -105,12 +105,13 @@ def receive_many(
 # Processing
 
 
-def process_batch(items: Sequence[Item]) -> list[Processed]:
-    """``ingest.process`` for each message of a batch, in order, with the same outcomes.
-    Never raises: a failing batch is processed again one message at a time."""
+def process_batch(items: Sequence[Item], *, actor: Actor) -> list[Processed]:
+    """``ingest.process`` for each message of a batch, in order, with the same outcomes
+    (``actor`` as there). Never raises: a failing batch is processed again one message at
+    a time."""
     try:
         with transaction.atomic():
-            return _Batch(items).run()
+            return _Batch(items, actor=actor).run()
     except Exception:  # the ingest boundary: fall back to the reference path, never stop
         logger.exception("email.import.batch_failed", extra={"size": len(items)})
     done: set[int] = set()
@@ -121,7 +122,7 @@ def process_batch(items: Sequence[Item]) -> list[Processed]:
             continue
         done.add(inbound.pk)
         inbound.refresh_from_db()
-        results.append(ingest.process(inbound, raw=raw, prepared=prepared))
+        results.append(ingest.process(inbound, raw=raw, prepared=prepared, actor=actor))
     return results
 
 
@@ -167,8 +168,8 @@ class _Contended(Exception):
 
 
 class _Batch:
-    def __init__(self, items: Sequence[Item]) -> None:
-        self.items = items
+    def __init__(self, items: Sequence[Item], *, actor: Actor) -> None:
+        self.items, self.actor = items, actor
         self.results: list[Processed] = [None] * len(items)
         self.readings: dict[int, _Reading | None] = {}
 
@@ -188,7 +189,9 @@ class _Batch:
             if stop is None:
                 break
             inbound, raw, prepared = self.items[stop]
-            self.results[stop] = ingest.process(inbound, raw=raw, prepared=prepared)
+            self.results[stop] = ingest.process(
+                inbound, raw=raw, prepared=prepared, actor=self.actor
+            )
             start = todo.index(stop) + 1
         return self.results
 
@@ -214,7 +217,7 @@ class _Batch:
         for plan, done in zip(requests, opened, strict=True):
             plan.ticket, plan.message = done.ticket, done.message
         refresh_tickets([done.ticket.pk for done in opened])
-        acks = _Acknowledgments(plans, mailbox_of)
+        acks = _Acknowledgments(plans, mailbox_of, actor=self.actor)
         replies, targets = acks.replies(customers)
         # Replies run the SLA handler per event, as one at a time: it mostly has nothing to do.
         messages = ticket_batch.add_replies(replies, deferred=[EMAIL_HANDLER])
@@ -473,8 +476,8 @@ class _Acknowledgments:
     """``outbound.acknowledge`` for the requests of a batch: the recipients, their flags
     and the hourly limit read once; the send jobs queued together on commit."""
 
-    def __init__(self, plans: list[_Plan], mailbox_of: dict[int, Mailbox]) -> None:
-        self.plans, self.mailbox_of = plans, mailbox_of
+    def __init__(self, plans: list[_Plan], mailbox_of: dict[int, Mailbox], *, actor: Actor) -> None:
+        self.plans, self.mailbox_of, self.actor = plans, mailbox_of, actor
         wanted = [p for p in plans if p.opens and self._wants_ack(p)]
         ids = {p.target().customer_id for p in wanted}
         rows = Identity.objects.filter(customer_id__in=ids, kind=IdentityKind.EMAIL).order_by(
@@ -517,7 +520,7 @@ class _Acknowledgments:
                     ticket_batch.NewReply(
                         ticket=plan.target(),
                         body=ack.text,
-                        actor=Actor.system(),
+                        actor=self.actor,
                         channel=Channel.EMAIL,
                         is_automatic=True,
                     )

@@ -35,6 +35,7 @@ from frontline.channels.email.models import (
     Source,
 )
 from frontline.channels.email.reading import Prepared, start_reader, store_and_prepare_batch
+from frontline.core.actors import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -263,7 +264,7 @@ def _write(
         for raw, got, reading, waiting in zip(batch, received, readings, pending, strict=True)
         if waiting
     ]
-    outcomes = iter(process_batch(todo))
+    outcomes = iter(process_batch(todo, actor=Actor.system()))
     for got, waiting in zip(received, pending, strict=True):
         inbound = got.inbound
         outcome = next(outcomes) if waiting else None

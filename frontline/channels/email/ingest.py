@@ -157,12 +157,16 @@ def read_raw(inbound: InboundMessage) -> bytes:
 def process(
     inbound: InboundMessage,
     *,
+    actor: Actor,
     raw: bytes | None = None,
     prepared: Prepared | None = None,
     again: bool = False,
 ) -> tuple[str, str] | None:
     """File a received message on its ticket, or keep it with the reason why not; returns
-    (status, outcome), or None when the message was not this call's to process.
+    (status, outcome), or None when the message was not this call's to process. ``actor``
+    runs the processing (the system for the worker, the person who asked to reprocess):
+    the merges, copies and acknowledgment it decides are recorded as theirs; what the
+    sender wrote stays the sender's.
 
     This is the ingest boundary: whatever goes wrong is recorded on the message, which
     stays stored and can be processed again (``again``) after a fix."""
@@ -172,7 +176,7 @@ def process(
             locked = _claim(inbound, again=again)
             if locked is None:
                 return None
-            result = _process(locked, raw, prepared)
+            result = _process(locked, raw, prepared, actor=actor)
             _record(locked, result)
             return result.status, result.outcome
     except Quarantined as held:
@@ -216,7 +220,9 @@ def _claim(inbound: InboundMessage, *, again: bool) -> InboundMessage | None:
     return inbound
 
 
-def _process(inbound: InboundMessage, raw: bytes | None, prepared: Prepared | None) -> Result:
+def _process(
+    inbound: InboundMessage, raw: bytes | None, prepared: Prepared | None, *, actor: Actor
+) -> Result:
     breach = guards.size_breach(inbound.size)
     if breach is not None:
         raise Quarantined(breach.outcome, breach.detail)
@@ -250,9 +256,9 @@ def _process(inbound: InboundMessage, raw: bytes | None, prepared: Prepared | No
         raise Quarantined(breach.outcome, breach.detail)
     customer = _customer(parsed.sender or _envelope_sender(inbound))
     match = _usable(match, customer)
-    result = _file(inbound, prepared, customer, match, automatic=verdict.is_automatic)
+    result = _file(inbound, prepared, customer, match, automatic=verdict.is_automatic, actor=actor)
     if result.outcome in (Outcome.OPENED, Outcome.FOLLOW_UP) and verdict.may_acknowledge:
-        _acknowledge(inbound, result)
+        _acknowledge(inbound, result, actor=actor)
     return result
 
 
@@ -268,6 +274,7 @@ def _file(
     match: threads.ThreadMatch | None,
     *,
     automatic: bool,
+    actor: Actor,
 ) -> Result:
     parsed = prepared.parsed
     content = _content(prepared)
@@ -279,12 +286,12 @@ def _file(
         message, outcome = ticket.messages.order_by("id").first(), Outcome.FOLLOW_UP
     else:
         ticket = match.ticket
-        message = _reply(ticket, parsed, customer, content, automatic=automatic)
+        message = _reply(ticket, parsed, customer, content, automatic=automatic, actor=actor)
         outcome = Outcome.THREADED
     _copy_people(ticket, parsed, customer)
     threads.remember(ticket, [parsed.message_id, *parsed.thread_ids])
     if match is not None:
-        ticket = _join_bridged(ticket, match.others)
+        ticket = _join_bridged(ticket, match.others, actor=actor)
     return Result(InboundStatus.PROCESSED, outcome, ticket=ticket, message=message)
 
 
@@ -328,13 +335,17 @@ def _open(
 
 
 def _reply(
-    ticket: Ticket, parsed: ParsedMail, customer: Customer, content: Content, *, automatic: bool
+    ticket: Ticket,
+    parsed: ParsedMail,
+    customer: Customer,
+    content: Content,
+    *,
+    automatic: bool,
+    actor: Actor,
 ) -> Message:
     if not _on_requester_side(customer, ticket):
         # Proven by headers: the sender got our mail, e.g. as a colleague in copy.
-        ticket_services.add_customer_collaborators(
-            ticket, customers=[customer], actor=Actor.system()
-        )
+        ticket_services.add_customer_collaborators(ticket, customers=[customer], actor=actor)
     return ticket_services.reply_to_ticket(
         ticket,
         body=content.text,
@@ -397,7 +408,7 @@ def _copy_people(ticket: Ticket, parsed: ParsedMail, sender: Customer) -> None:
         )
 
 
-def _join_bridged(ticket: Ticket, others: Sequence[Ticket]) -> Ticket:
+def _join_bridged(ticket: Ticket, others: Sequence[Ticket], *, actor: Actor) -> Ticket:
     """A message whose references name several tickets proves they are one conversation
     (replies that arrived before the message they answer): the oldest keeps it."""
     candidates = [t for t in (ticket, *others) if t.status != Status.CLOSED]
@@ -408,14 +419,16 @@ def _join_bridged(ticket: Ticket, others: Sequence[Ticket]) -> Ticket:
         if source.pk == survivor.pk:
             continue
         threads.move_refs(source, into=survivor)
-        survivor = ticket_services.merge_tickets(source, into=survivor, actor=Actor.system())
+        survivor = ticket_services.merge_tickets(source, into=survivor, actor=actor)
     return survivor
 
 
-def _acknowledge(inbound: InboundMessage, result: Result) -> None:
+def _acknowledge(inbound: InboundMessage, result: Result, *, actor: Actor) -> None:
     if inbound.mailbox.auto_acknowledge and result.ticket is not None:
         request_id = result.message.external_id if result.message else ""
-        outbound.acknowledge(result.ticket, mailbox=inbound.mailbox, request_id=request_id)
+        outbound.acknowledge(
+            result.ticket, mailbox=inbound.mailbox, request_id=request_id, actor=actor
+        )
 
 
 def _customer(sender: Address | None) -> Customer:
@@ -542,11 +555,13 @@ def mailbox_for_recipients(recipients: Sequence[str]) -> Mailbox | None:
     return None
 
 
-def ingest(raw: bytes, *, mailbox: Mailbox, source: Source, **envelope: object) -> Received:
+def ingest(
+    raw: bytes, *, mailbox: Mailbox, source: Source, actor: Actor, **envelope: object
+) -> Received:
     """Receive and process in one call (import, tests, the HTTP endpoint in immediate mode)."""
     received = receive(raw, mailbox=mailbox, source=source, **envelope)  # type: ignore[arg-type]
     if received.inbound.status == InboundStatus.RECEIVED:
-        process(received.inbound, raw=raw)
+        process(received.inbound, raw=raw, actor=actor)
         received.inbound.refresh_from_db()
     return received
 

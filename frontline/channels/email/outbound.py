@@ -34,6 +34,7 @@ from frontline.customers.models import Identity, IdentityKind
 from frontline.customers.services import flag_identity
 from frontline.tickets import services as ticket_services
 from frontline.tickets.models import AuthorType, Channel, Message, MessageKind, Ticket
+from frontline.tickets.queries import ensure_can_work
 
 logger = logging.getLogger(__name__)
 
@@ -103,10 +104,13 @@ def queue_message(message: Message, ticket: Ticket) -> OutboundMessage | None:
     return outbound
 
 
-def acknowledge(ticket: Ticket, *, mailbox: Mailbox | None, request_id: str = "") -> Message | None:
+def acknowledge(
+    ticket: Ticket, *, mailbox: Mailbox | None, actor: Actor, request_id: str = ""
+) -> Message | None:
     """Answer a new ticket with the acknowledgment template, unless the customer's address
     already had its share of automatic mail this hour. ``request_id``: the Message-ID of
-    the ticket's one message, when the caller knows it."""
+    the ticket's one message, when the caller knows it; ``actor``: who processed the
+    request (the system, or whoever reprocessed it)."""
     recipient = _address_of(ticket.customer_id)
     if recipient is None or recipient.is_flagged:
         return None
@@ -122,7 +126,7 @@ def acknowledge(ticket: Ticket, *, mailbox: Mailbox | None, request_id: str = ""
         return ticket_services.reply_to_ticket(
             ticket,
             body=rendered.text,
-            actor=Actor.system(),
+            actor=actor,
             is_automatic=True,
             channel=Channel.EMAIL,
         )
@@ -203,8 +207,11 @@ def deliver(outbound_id: int) -> float | None:
 
 
 @transaction.atomic
-def retry_delivery(outbound: OutboundMessage) -> OutboundMessage:
-    """Send a failed email again (after the address or the server was fixed)."""
+def retry_delivery(outbound: OutboundMessage, *, actor: Actor) -> OutboundMessage:
+    """Send a failed email again (after the address or the server was fixed). Only someone
+    who may work the ticket does; the API, the ticket page and the admin all ask here."""
+    ticket = Ticket.objects.get(pk=outbound.ticket_message.ticket_id)
+    ensure_can_work(actor, ticket)
     updated = OutboundMessage.objects.filter(
         pk=outbound.pk, status__in=(DeliveryStatus.FAILED, DeliveryStatus.RETRYING)
     ).update(status=DeliveryStatus.QUEUED, next_attempt_at=None, last_error="")

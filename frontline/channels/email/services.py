@@ -25,7 +25,7 @@ from frontline.channels.email.models import (
     Source,
     TemplateKind,
 )
-from frontline.core.actors import Actor
+from frontline.core.actors import Actor, ActorKind
 from frontline.core.errors import Conflict, PermissionDenied, ValidationFailed
 from frontline.tickets.models import Priority
 
@@ -201,10 +201,10 @@ class PollResult:
     error: str = ""
 
 
-def poll_mailbox(mailbox: Mailbox) -> PollResult:
+def poll_mailbox(mailbox: Mailbox, *, actor: Actor) -> PollResult:
     """Fetch new mail of one mailbox: each message is stored and committed before the
     server is told we have it, so a crash at any point loses nothing. Another worker
-    already polling this mailbox makes this a no-op."""
+    already polling this mailbox makes this a no-op. ``actor`` processes what came in."""
     owner = uuid.uuid4().hex
     if not _lock(mailbox, owner):
         return PollResult(skipped=True)
@@ -227,7 +227,7 @@ def poll_mailbox(mailbox: Mailbox) -> PollResult:
     finally:
         _unlock(mailbox, owner, error=error)
     for inbound in stored:
-        ingest.process(inbound)
+        ingest.process(inbound, actor=actor)
     return PollResult(fetched=fetched, stored=len(stored), more=more, error=error)
 
 
@@ -254,9 +254,10 @@ def _unlock(mailbox: Mailbox, owner: str, *, error: str) -> None:
 # Quarantine
 
 
-def reprocess(inbound: InboundMessage, *, actor: Actor | None = None) -> InboundMessage:
-    """Process a stored message again, e.g. after the fix of what failed it."""
-    if actor is not None:
+def reprocess(inbound: InboundMessage, *, actor: Actor) -> InboundMessage:
+    """Process a stored message again, e.g. after the fix of what failed it; the system
+    (the ``mail`` command) or someone who configures email does, as ``actor``."""
+    if actor.kind is not ActorKind.SYSTEM:
         ensure_manages_email(actor)
     if inbound.status not in (InboundStatus.FAILED, InboundStatus.RECEIVED):
         raise Conflict(
@@ -264,6 +265,6 @@ def reprocess(inbound: InboundMessage, *, actor: Actor | None = None) -> Inbound
             "unprocessed messages are processed again.",
             field="status",
         )
-    ingest.process(inbound, again=True)
+    ingest.process(inbound, again=True, actor=actor)
     inbound.refresh_from_db()
     return inbound

@@ -7,6 +7,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from frontline.channels.email import ingest, outbound, services
 from frontline.channels.email.models import InboundMessage, Mailbox
+from frontline.core.actors import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ def poll_mailbox(mailbox_id: int) -> None:
     mailbox = Mailbox.objects.filter(pk=mailbox_id, is_active=True).first()
     if mailbox is None or not mailbox.polls:
         return
-    result = services.poll_mailbox(mailbox)
+    result = services.poll_mailbox(mailbox, actor=Actor.system())
     if result.more and not result.error:
         poll_mailbox(mailbox_id)
 
@@ -33,7 +34,7 @@ def poll_mailbox(mailbox_id: int) -> None:
 def process_inbound(inbound_id: int) -> None:
     inbound = InboundMessage.objects.filter(pk=inbound_id).first()
     if inbound is not None:
-        ingest.process(inbound)
+        ingest.process(inbound, actor=Actor.system())
 
 
 @db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
@@ -41,7 +42,7 @@ def process_pending_mail() -> None:
     """Mail stored but never processed (its job was lost, or the worker crashed)."""
     batch = ingest.pending(limit=200)
     for inbound in InboundMessage.objects.filter(pk__in=batch).order_by("id"):
-        ingest.process(inbound)
+        ingest.process(inbound, actor=Actor.system())
     if len(batch) == 200:
         process_pending_mail()
 

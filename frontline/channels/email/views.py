@@ -8,7 +8,7 @@ from frontline.accounts.web import staff_required, web_actor
 from frontline.channels.email.models import OutboundMessage
 from frontline.channels.email.outbound import retry_delivery
 from frontline.core.errors import NotFound
-from frontline.tickets.queries import ensure_can_work, get_ticket_by_number_for
+from frontline.tickets.queries import get_ticket_by_number_for
 
 
 @require_POST
@@ -20,7 +20,6 @@ def retry(request: HttpRequest, number: int, delivery_id: int) -> HttpResponse:
     outbound = OutboundMessage.objects.filter(pk=delivery_id, ticket_message__ticket=ticket).first()
     if outbound is None:
         raise NotFound(f"Ticket #{number} has no email {delivery_id}.")
-    ensure_can_work(actor, ticket)
-    retry_delivery(outbound)
+    retry_delivery(outbound, actor=actor)
     url = reverse("tickets:ticket", args=[number]) + f"#message-{outbound.ticket_message_id}"
     return HttpResponseRedirect(url)

@@ -84,7 +84,10 @@ def create_calendar(*, fields: CalendarFields, actor: Actor) -> Calendar:
         raise ValidationFailed("A calendar needs a name.", field="name")
     calendar = Calendar()
     _apply_calendar(calendar, fields)
-    config_changed()
+    if calendar.is_default:
+        _replay_open_tickets()  # policies without a calendar of their own work to it now
+    else:
+        config_changed()
     return calendar
 
 

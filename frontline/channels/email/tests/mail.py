@@ -6,6 +6,7 @@ from email.utils import format_datetime, make_msgid
 
 from frontline.channels.email import ingest
 from frontline.channels.email.models import InboundMessage, Mailbox, Source
+from frontline.core.actors import Actor
 
 
 def build(
@@ -47,7 +48,7 @@ def build(
 
 def deliver(raw: bytes, mailbox: Mailbox, source: Source = Source.IMPORT) -> InboundMessage:
     """Receive and process, as the import does; returns the refreshed record."""
-    received = ingest.ingest(raw, mailbox=mailbox, source=source)
+    received = ingest.ingest(raw, mailbox=mailbox, source=source, actor=Actor.system())
     received.inbound.refresh_from_db()
     return received.inbound
 

@@ -1,6 +1,7 @@
 """The Django admin of the email channel: mailboxes, the quarantine, sent email."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -10,6 +11,7 @@ from frontline.channels.email.models import (
     InboundStatus,
     Mailbox,
     OutboundMessage,
+    TemplateKind,
 )
 from frontline.channels.email.tests.mail import build, deliver
 
@@ -140,3 +142,104 @@ def test_associates_do_not_see_the_quarantine(agent, held):
     response = client.get(reverse("admin:email_quarantinedmessage_changelist"))
 
     assert response.status_code == 403
+
+
+@pytest.fixture
+def failed_ack(mailbox):
+    deliver(build(), mailbox)
+    OutboundMessage.objects.update(status=DeliveryStatus.FAILED, last_error="550 no such user")
+    return OutboundMessage.objects.get()
+
+
+def test_the_retry_action_refuses_email_of_tickets_the_person_may_not_work(failed_ack, outsider):
+    # An associate of another team, let into the admin and given the right to resend email.
+    outsider.is_staff = True
+    outsider.save()
+    outsider.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_outboundmessage", "change_outboundmessage"])
+    )
+    client = Client()
+    client.force_login(outsider)
+
+    response = client.post(
+        reverse("admin:email_outboundmessage_changelist"),
+        {"action": "retry", "_selected_action": [failed_ack.pk]},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "You may not change this ticket." in page
+    assert "0 email queued again." in page
+    assert OutboundMessage.objects.get().status == DeliveryStatus.FAILED
+
+
+def test_a_template_is_saved_through_the_service_and_used_at_once(admin_client, mailbox):
+    added = admin_client.post(
+        reverse("admin:email_emailtemplate_add"),
+        {
+            "kind": TemplateKind.ACKNOWLEDGMENT,
+            "subject": "We have it: {{ ticket.subject }}",
+            "body": "Hello {{ customer.name }}, we answer soon.",
+        },
+    )
+    broken = admin_client.post(
+        reverse("admin:email_emailtemplate_add"),
+        {"kind": TemplateKind.ACKNOWLEDGMENT, "subject": "{{ ticket.subject", "body": "x"},
+    )
+
+    deliver(build(subject="Printer on fire"), mailbox)
+
+    assert added.status_code == 302
+    assert broken.status_code == 200
+    assert OutboundMessage.objects.get().subject.startswith("We have it: Printer on fire")
+
+
+def test_a_mailbox_that_received_mail_is_not_deleted(admin_client, mailbox):
+    deliver(build(), mailbox)
+    url = reverse("admin:email_mailbox_delete", args=[mailbox.pk])
+
+    response = admin_client.post(url, {"post": "yes"}, follow=True)
+    listing = admin_client.get(reverse("admin:email_mailbox_changelist"))
+
+    assert "Cannot delete mailbox" in response.content.decode()
+    assert Mailbox.objects.filter(pk=mailbox.pk).exists()
+    assert 'value="delete_selected"' not in listing.content.decode()
+
+
+def test_a_reprocessed_message_is_processed_as_the_admin(admin_client, admin_user, held, settings):
+    settings.FRONTLINE_EMAIL_MAX_MESSAGE_BYTES = 100_000
+
+    admin_client.post(
+        reverse("admin:email_quarantinedmessage_changelist"),
+        {"action": "reprocess", "_selected_action": [held.pk]},
+    )
+
+    ticket = InboundMessage.objects.get(pk=held.pk).ticket
+    assert ticket is not None
+    acknowledgment = ticket.messages.get(is_automatic=True)
+    assert acknowledgment.author_user == admin_user
+
+
+def test_staff_without_email_rights_cannot_resend(failed_ack, agent):
+    agent.is_staff = True
+    agent.save()
+    client = Client()
+    client.force_login(agent)
+
+    response = client.post(
+        reverse("admin:email_outboundmessage_changelist"),
+        {"action": "retry", "_selected_action": [failed_ack.pk]},
+    )
+
+    assert response.status_code == 403
+    assert OutboundMessage.objects.get().status == DeliveryStatus.FAILED
+
+
+def test_a_mailbox_that_never_received_mail_is_deleted_through_the_service(admin_client):
+    spare = Mailbox.objects.create(name="Spare", address="spare@example.test")
+    url = reverse("admin:email_mailbox_delete", args=[spare.pk])
+
+    response = admin_client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Mailbox.objects.filter(pk=spare.pk).exists()

@@ -113,7 +113,7 @@ def one_at_a_time(raws: list[bytes], mailbox: Any) -> None:
     received = [ingest.receive(raw, mailbox=mailbox, source=Source.IMPORT) for raw in raws]
     for raw, got in zip(raws, received, strict=True):
         if got.inbound.status == InboundStatus.RECEIVED:
-            ingest.process(got.inbound, raw=raw)
+            ingest.process(got.inbound, raw=raw, actor=Actor.system())
 
 
 def in_batches(raws: list[bytes], mailbox: Any) -> importer.ImportSummary:

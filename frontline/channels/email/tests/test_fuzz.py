@@ -9,6 +9,7 @@ from frontline.channels.email import ingest
 from frontline.channels.email.models import InboundStatus, Outcome, Source
 from frontline.channels.email.parsing import parse_message
 from frontline.channels.email.quotes import split_html_reply, split_reply
+from frontline.core.actors import Actor
 
 SEEDS = [
     b"From: =?utf-8?q?Ren=C3=A9e?= <renee@example.test>\r\nTo: support@example.test\r\n"
@@ -82,7 +83,7 @@ def test_the_parser_never_raises(raw):
 )
 @given(raw=mutated())
 def test_the_pipeline_keeps_every_mutated_message(mailbox, raw):
-    received = ingest.ingest(raw, mailbox=mailbox, source=Source.IMPORT)
+    received = ingest.ingest(raw, mailbox=mailbox, source=Source.IMPORT, actor=Actor.system())
 
     inbound = received.inbound
     inbound.refresh_from_db()

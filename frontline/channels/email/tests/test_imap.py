@@ -35,13 +35,13 @@ def test_polling_files_new_mail_and_marks_it_seen(polled, imap):
     imap.deliver(build(subject="Second", sender="dave@example.test"))
     imap.deliver(build(subject="Read already"), seen=True)
 
-    result = services.poll_mailbox(polled)
+    result = services.poll_mailbox(polled, actor=Actor.system())
 
     assert (result.fetched, result.stored, result.error) == (2, 2, "")
     assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["First", "Second"]
     flags = [data[b"FLAGS"] for data in imap.folder().values()]
     assert all(b"\\Seen" in f for f in flags)
-    assert services.poll_mailbox(polled).fetched == 0
+    assert services.poll_mailbox(polled, actor=Actor.system()).fetched == 0
     polled.refresh_from_db()
     assert polled.last_polled_at is not None
     assert not polled.poll_locked_until
@@ -54,7 +54,7 @@ def test_fetched_mail_is_moved_or_deleted(polled, imap, action):
     polled.save()
     imap.deliver(build())
 
-    services.poll_mailbox(polled)
+    services.poll_mailbox(polled, actor=Actor.system())
 
     assert imap.folder("INBOX") == {}
     assert len(imap.folder("Frontline")) == (1 if action == AfterFetch.MOVE else 0)
@@ -66,7 +66,7 @@ def test_a_wrong_password_is_recorded_not_raised(polled, imap):
     polled.save()
     imap.deliver(build())
 
-    result = services.poll_mailbox(polled)
+    result = services.poll_mailbox(polled, actor=Actor.system())
 
     polled.refresh_from_db()
     assert "refused the login" in result.error
@@ -78,7 +78,7 @@ def test_an_unreachable_server_is_recorded(polled):
     polled.imap_port = 1
     polled.save()
 
-    result = services.poll_mailbox(polled)
+    result = services.poll_mailbox(polled, actor=Actor.system())
 
     assert result.error.startswith("connecting to 127.0.0.1:1")
 
@@ -89,7 +89,7 @@ def test_a_mailbox_another_worker_polls_is_left_alone(polled, imap):
     )
     imap.deliver(build())
 
-    assert services.poll_mailbox(polled).skipped
+    assert services.poll_mailbox(polled, actor=Actor.system()).skipped
     assert not InboundMessage.objects.exists()
 
 
@@ -98,7 +98,7 @@ def test_mail_stored_before_a_crash_is_not_taken_twice(polled, imap):
     imap.deliver(raw)
     ingest.receive(raw, mailbox=polled, source=Source.IMAP)  # stored, server not told
 
-    result = services.poll_mailbox(polled)
+    result = services.poll_mailbox(polled, actor=Actor.system())
 
     assert (result.fetched, result.stored) == (1, 0)
     assert InboundMessage.objects.count() == 1
@@ -114,7 +114,7 @@ def test_the_periodic_job_polls_every_mailbox(polled, imap, django_capture_on_co
 
 def test_mail_in_reply_out_answer_back(polled, imap, agent, smtp_sink):
     imap.deliver(build(message_id="<question@example.test>"))
-    services.poll_mailbox(polled)
+    services.poll_mailbox(polled, actor=Actor.system())
     ticket = Ticket.objects.get()
     ack = OutboundMessage.objects.get(kind=OutboundKind.ACKNOWLEDGMENT)
     outbound.deliver(ack.pk)
@@ -139,7 +139,7 @@ def test_mail_in_reply_out_answer_back(polled, imap, agent, smtp_sink):
             references=f"{ours['References']} {ours['Message-ID']}",
         )
     )
-    services.poll_mailbox(polled)
+    services.poll_mailbox(polled, actor=Actor.system())
 
     assert Ticket.objects.count() == 1
     latest = ticket.messages.order_by("-id").first()

@@ -332,7 +332,7 @@ def test_too_large_mail_is_stored_and_quarantined_then_reprocessed(mailbox, sett
     assert "limit is 200" in inbound.error
     assert ingest.read_raw(inbound) == raw
     settings.FRONTLINE_EMAIL_MAX_MESSAGE_BYTES = 10_000
-    again = services.reprocess(inbound)
+    again = services.reprocess(inbound, actor=Actor.system())
     assert (again.status, again.outcome, again.attempts) == (
         InboundStatus.PROCESSED,
         Outcome.OPENED,
@@ -357,7 +357,7 @@ def test_mail_without_a_sender_is_quarantined_unless_the_envelope_names_one(mail
     received = ingest.receive(
         raw + b"\r\n", mailbox=mailbox, source=Source.SMTP, envelope_sender="env@example.test"
     )
-    ingest.process(received.inbound)
+    ingest.process(received.inbound, actor=Actor.system())
     received.inbound.refresh_from_db()
 
     assert anonymous.outcome == Outcome.NO_SENDER
@@ -374,14 +374,14 @@ def test_an_unexpected_failure_keeps_the_message_for_reprocessing(mailbox, monke
     assert inbound.error == "RuntimeError: parser bug"
 
     monkeypatch.setattr(ingest, "parse_message", parsing.parse_message)
-    assert services.reprocess(inbound).outcome == Outcome.OPENED
+    assert services.reprocess(inbound, actor=Actor.system()).outcome == Outcome.OPENED
 
 
 def test_processing_twice_files_once(mailbox):
     received = ingest.receive(build(), mailbox=mailbox, source=Source.IMPORT)
 
-    ingest.process(received.inbound)
-    ingest.process(received.inbound)
+    ingest.process(received.inbound, actor=Actor.system())
+    ingest.process(received.inbound, actor=Actor.system())
 
     assert Ticket.objects.get().messages.filter(direction="inbound").count() == 1
 

@@ -17,7 +17,7 @@ from frontline.channels.email.models import (
 from frontline.channels.email.tests.conftest import free_port
 from frontline.channels.email.tests.mail import build, deliver
 from frontline.core.actors import Actor
-from frontline.core.errors import InvalidTransition
+from frontline.core.errors import InvalidTransition, PermissionDenied
 from frontline.customers.services import create_customer
 from frontline.testing import factories
 from frontline.tickets import services as ticket_services
@@ -129,7 +129,7 @@ def test_a_permanent_refusal_fails_at_once_and_can_be_retried(
     assert (out.status, out.sent_at) == (DeliveryStatus.FAILED, None)
     smtp_sink.answer = "250 OK"
     with django_capture_on_commit_callbacks(execute=True):
-        outbound.retry_delivery(out)
+        outbound.retry_delivery(out, actor=Actor.for_user(agent))
     out.refresh_from_db()
     assert out.status == DeliveryStatus.SENT
 
@@ -155,7 +155,7 @@ def test_sent_email_cannot_be_retried(mailbox, agent):
     out.refresh_from_db()
 
     with pytest.raises(InvalidTransition):
-        outbound.retry_delivery(out)
+        outbound.retry_delivery(out, actor=Actor.for_user(agent))
 
 
 def test_email_claimed_by_another_worker_is_not_sent_twice(mailbox, agent):
@@ -243,3 +243,15 @@ def test_plus_address_reply_to(mailbox, agent):
     reply_to = mail.outbox[-1].reply_to[0]
     assert reply_to.startswith(f"support+t{ticket.number}-")
     assert deliver(build(sender="x@elsewhere.test", to=reply_to), mailbox).ticket == ticket
+
+
+def test_only_someone_who_may_work_the_ticket_sends_an_email_again(mailbox, agent, outsider):
+    out = OutboundMessage.objects.get(ticket_message=reply(email_ticket(mailbox), agent))
+    OutboundMessage.objects.filter(pk=out.pk).update(status=DeliveryStatus.FAILED)
+
+    with pytest.raises(PermissionDenied):
+        outbound.retry_delivery(out, actor=Actor.for_user(outsider))
+
+    out.refresh_from_db()
+    assert out.status == DeliveryStatus.FAILED
+    assert outbound.retry_delivery(out, actor=Actor.for_user(agent)).status == DeliveryStatus.QUEUED

@@ -10,6 +10,7 @@ import pytest
 from frontline.channels.email import ingest
 from frontline.channels.email.models import InboundStatus, Source
 from frontline.channels.email.threads import current_ticket
+from frontline.core.actors import Actor
 
 
 def final_ticket(record):
@@ -32,7 +33,10 @@ def test_every_thread_lands_in_exactly_one_ticket(corpora, mailbox, order):
     record_of = {}
     for name in files:
         received = ingest.ingest(
-            (corpora / "threads" / name).read_bytes(), mailbox=mailbox, source=Source.IMPORT
+            (corpora / "threads" / name).read_bytes(),
+            mailbox=mailbox,
+            source=Source.IMPORT,
+            actor=Actor.system(),
         )
         record_of[name] = received.inbound.pk
 

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from frontline.channels.email import importer, ingest, services, smtpd
 from frontline.channels.email.models import InboundMessage, InboundStatus, Mailbox
+from frontline.core.actors import Actor
 
 # Below this, starting a second process to read ahead costs more than it saves.
 PARALLEL_FROM = 200
@@ -85,7 +86,7 @@ class Command(BaseCommand):
             if inbound.status not in (InboundStatus.FAILED, InboundStatus.RECEIVED):
                 self.stdout.write(f"#{inbound.pk}: already {inbound.status}, left alone")
                 continue
-            result = services.reprocess(inbound)
+            result = services.reprocess(inbound, actor=Actor.system())
             detail = f" ({result.error})" if result.error else ""
             self.stdout.write(f"#{result.pk}: {result.status} {result.outcome}{detail}")
 
@@ -103,7 +104,7 @@ class Command(BaseCommand):
         for mailbox in boxes:
             if not mailbox.polls:
                 continue
-            result = services.poll_mailbox(mailbox)
+            result = services.poll_mailbox(mailbox, actor=Actor.system())
             state = "busy (another worker is polling)" if result.skipped else "done"
             self.stdout.write(
                 f"{mailbox.name}: {state}, {result.fetched} fetched, {result.stored} new"
