@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 
 from frontline.core.actors import Actor
 from frontline.core.testing import factories
+from frontline.customers.models import Tier
 from frontline.tickets import services
-from frontline.tickets.models import Priority, Status, Ticket
+from frontline.tickets.models import FieldType, Priority, Status, Ticket
 
 
 def open_via_api(client, **extra):
@@ -384,11 +385,11 @@ def test_ids_beyond_64_bits_are_refused_not_crashed(agent, api_as):
 
 
 def test_opening_answers_the_ticket_as_a_later_read_shows_it(agent, team, api_as):
-    organisation = factories.make_organisation(name="Northwind", tier="enterprise")
+    organisation = factories.make_organisation(name="Northwind", tier=Tier.ENTERPRISE)
     customer = factories.make_customer(email="ann@northwind.test", organisation=organisation)
     category = factories.make_category(name="Billing")
     factories.make_custom_field(key="order_ref")
-    factories.make_custom_field(key="amount", field_type="number")
+    factories.make_custom_field(key="amount", field_type=FieldType.NUMBER)
     client = api_as(agent)
 
     created = open_via_api(
@@ -415,7 +416,7 @@ def test_opening_answers_the_ticket_as_a_later_read_shows_it(agent, team, api_as
 
 
 def test_opening_a_ticket_takes_a_fixed_number_of_queries(agent, team, api_as):
-    organisation = factories.make_organisation(tier="enterprise")
+    organisation = factories.make_organisation(tier=Tier.ENTERPRISE)
     factories.make_customer(email="ann@northwind.test", organisation=organisation)
     client = api_as(agent)
     open_via_api(client, customer={"email": "ann@northwind.test"})  # token touched once
