@@ -108,7 +108,7 @@ def with_list_relations(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     ).prefetch_related("tags", _customer_addresses())
 
 
-def _customer_addresses() -> Prefetch[str]:
+def _customer_addresses() -> "Prefetch[str]":
     """The customer's identities, primary first: ``TicketOut`` shows the first address."""
     return Prefetch("customer__identities", queryset=Identity.objects.order_by("-is_primary", "id"))
 
