@@ -126,7 +126,9 @@ def refresh_ticket_sla(
     context, writes = lookups(), _Writes()
     if opening is not None:
         return _open_clocks(ticket, opening, context, why=why, now=now)
-    summary = TicketSla.objects.select_for_update().filter(ticket_id=ticket.pk).first()
+    summary = _just_opened(ticket.pk) or (
+        TicketSla.objects.select_for_update().filter(ticket_id=ticket.pk).first()
+    )
     if summary is not None and not rematch and cannot_move(summary, cause):
         return summary
     before = _summary_state(summary)
@@ -159,7 +161,48 @@ def _open_clocks(
     _settle(summary, [opening], [], context, now=now, writes=writes)
     summary.save()
     writes.flush()
+    opened = _opened_here(create=True)
+    if opened is not None:
+        opened[ticket.pk] = summary
     return summary
+
+
+class _Opened(dict[int, TicketSla]):
+    """Summaries that ticket openings inserted, by ticket id, for the replay of the first
+    message that follows each opening: it need not read back the row just written.
+
+    Kept as a commit hook (one that only forgets) of the savepoint level that wrote them,
+    and read only at that level: Django drops the hook with a rollback of its level, so no
+    entry outlives what it describes, and none is seen by code of an outer level.
+    """
+
+    def __call__(self) -> None:
+        self.clear()
+
+
+def _opened_here(*, create: bool) -> _Opened | None:
+    """The map of the current savepoint level, made if ``create``."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    level = set(connection.savepoint_ids)
+    for savepoints, hook, _robust in reversed(connection.run_on_commit):
+        if not level <= savepoints:
+            break  # hooks from before this level began; the rest are older still
+        if isinstance(hook, _Opened) and savepoints == level:
+            return hook
+    if not create:
+        return None
+    opened = _Opened()
+    transaction.on_commit(opened)
+    return opened
+
+
+def _just_opened(ticket_id: int) -> TicketSla | None:
+    """The summary the ticket's opening at this level inserted, handed out once: the replay
+    that takes it saves to that copy from then on, so the map must not keep it."""
+    opened = _opened_here(create=False)
+    return opened.pop(ticket_id, None) if opened is not None else None
 
 
 def _summary_state(summary: TicketSla | None) -> tuple[Any, ...] | None:
@@ -200,6 +243,8 @@ def refresh_tickets(
         .order_by("pk")
     )
     ids = [ticket.pk for ticket in tickets]
+    for ticket_id in ids:  # these are saved from other copies below
+        _just_opened(ticket_id)
     summaries = {s.ticket_id: s for s in TicketSla.objects.filter(ticket_id__in=ids)}
     existing: dict[int, list[SlaTarget]] = defaultdict(list)
     for row in SlaTarget.objects.filter(ticket_id__in=ids):

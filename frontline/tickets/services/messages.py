@@ -20,7 +20,7 @@ from django.utils.text import get_valid_filename
 from frontline.accounts.models import Team
 from frontline.accounts.permissions import can_write_tickets
 from frontline.core import sequences
-from frontline.core.actors import Actor
+from frontline.core.actors import Actor, ActorKind
 from frontline.core.errors import InvalidTransition, PermissionDenied, TooLarge, ValidationFailed
 from frontline.core.files import is_media_type
 from frontline.core.html import html_to_text, sanitize_html
@@ -101,6 +101,10 @@ def open_ticket(
         category=category,
         custom_fields=validate_custom_fields(custom_fields or {}),
         follow_up_of=follow_up_of,
+        # The request is its first message (added below in this transaction): counted
+        # here, the row needs no second write for it.
+        message_count=1,
+        last_message_at=now,
         created_at=now,
         updated_at=now,
     )
@@ -118,17 +122,17 @@ def open_ticket(
         },
         at=now,
     )
-    requester = Actor.for_customer(customer)
     _add_message(
         ticket,
         content,
         kind=MessageKind.REPLY,
         direction=Direction.INBOUND,
-        actor=requester if not actor.is_customer else actor,
+        actor=actor if actor.is_customer else _requester(customer),
         channel=channel,
         external_id=external_id,
         visible_text=visible_text,
         at=now,
+        counted=True,
     )
     if tags:
         replace_tags(ticket, tags, actor=actor)
@@ -211,6 +215,12 @@ def add_note(
     )
 
 
+def _requester(customer: Customer) -> Actor:
+    """The customer as the author of their request. Recording a message needs the customer
+    only: their portal login (``Actor.for_customer``) would cost a query and go unused."""
+    return Actor(ActorKind.CUSTOMER, customer=customer)
+
+
 def _ensure_may_open(actor: Actor, customer: Customer) -> None:
     if actor.is_customer:
         if actor.customer is None or actor.customer.pk != customer.pk:
@@ -285,7 +295,9 @@ def _add_message(
     external_id: str = "",
     visible_text: str = "",
     at: datetime | None = None,
+    counted: bool = False,
 ) -> Message:
+    """``counted``: the ticket's row already counts this message (a new ticket's first)."""
     now = at or timezone.now()
     message = Message.objects.create(
         ticket=ticket,
@@ -304,11 +316,12 @@ def _add_message(
     )
     stored = [_store_attachment(message, item) for item in content.attachments]
     _link_inline_images(message, stored)
-    Ticket.objects.filter(pk=ticket.pk).update(
-        message_count=F("message_count") + 1, last_message_at=now, updated_at=now
-    )
-    ticket.message_count += 1
-    ticket.last_message_at = ticket.updated_at = now
+    if not counted:
+        Ticket.objects.filter(pk=ticket.pk).update(
+            message_count=F("message_count") + 1, last_message_at=now, updated_at=now
+        )
+        ticket.message_count += 1
+        ticket.last_message_at = ticket.updated_at = now
     events.record(
         ticket,
         EventType.MESSAGE_ADDED,

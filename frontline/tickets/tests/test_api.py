@@ -5,9 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from frontline.core.actors import Actor
+from frontline.customers.models import Tier
 from frontline.testing import factories
 from frontline.tickets import services
-from frontline.tickets.models import Priority, Status, Ticket
+from frontline.tickets.models import FieldType, Priority, Status, Ticket
 
 
 def open_via_api(client, **extra):
@@ -381,3 +382,52 @@ def test_ids_beyond_64_bits_are_refused_not_crashed(agent, api_as):
 
     assert response.status_code == 422
     assert response.json()["field"] == "organisation_id"
+
+
+def test_opening_answers_the_ticket_as_a_later_read_shows_it(agent, team, api_as):
+    organisation = factories.make_organisation(name="Northwind", tier=Tier.ENTERPRISE)
+    customer = factories.make_customer(email="ann@northwind.test", organisation=organisation)
+    category = factories.make_category(name="Billing")
+    factories.make_custom_field(key="order_ref")
+    factories.make_custom_field(key="amount", field_type=FieldType.NUMBER)
+    client = api_as(agent)
+
+    created = open_via_api(
+        client,
+        customer={"email": "ann@northwind.test"},
+        priority="urgent",
+        category=category.slug,
+        tags=["VAT", "refund"],
+        custom_fields={"order_ref": "A-17", "amount": 12.5},
+    )
+
+    assert created.status_code == 201
+    read = client.get(f"/api/v1/tickets/{created.json()['id']}").json()
+    listed = client.get("/api/v1/tickets").json()["items"]
+    assert created.json() == {key: read[key] for key in created.json()}
+    assert [created.json()] == listed
+    assert created.json()["customer"] == {
+        "id": customer.pk,
+        "name": customer.name,
+        "email": "ann@northwind.test",
+    }
+    assert created.json()["organisation"] == {"id": organisation.pk, "name": "Northwind"}
+    assert created.json()["message_count"] == 1
+
+
+def test_opening_a_ticket_takes_a_fixed_number_of_queries(agent, team, api_as):
+    organisation = factories.make_organisation(tier=Tier.ENTERPRISE)
+    factories.make_customer(email="ann@northwind.test", organisation=organisation)
+    client = api_as(agent)
+    open_via_api(client, customer={"email": "ann@northwind.test"})  # token touched once
+
+    with CaptureQueriesContext(connection) as queries:
+        response = open_via_api(client, customer={"email": "ann@northwind.test"})
+
+    assert response.status_code == 201
+    assert response.json()["organisation"]["id"] == organisation.pk
+    # Before the transaction: the token with its user, the customer by address, the agent's
+    # first team. Inside (a savepoint here, BEGIN and COMMIT in a request): the ticket number
+    # (with its own savepoint), ticket, event; SLA: config token, the organisation's tier,
+    # summary, targets, history; message, event. Then the tags and addresses.
+    assert len(queries) == 19
