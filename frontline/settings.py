@@ -25,6 +25,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Before django.contrib.auth: its createsuperuser command replaces Django's.
+    "frontline.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -34,7 +36,6 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "channels",
     "frontline.core",
-    "frontline.accounts",
     "frontline.customers",
     "frontline.tickets",
     "frontline.sla",
