@@ -181,8 +181,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Email (outbound). The email channel reads these for its SMTP connection.
-EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
+# Email (outbound). The email channel reads these for its SMTP connection. Without a mail
+# server (EMAIL_HOST empty, the embedded default) mail is kept as .eml files in the local
+# outbox, which administrators read in the workspace (docs/email.md).
+EMAIL_HOST = env_str("EMAIL_HOST", "").strip()
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD") or ""
@@ -190,7 +192,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@frontline.localhost")
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "frontline.channels.email.outbox.OutboxBackend",
+)
+FRONTLINE_OUTBOX_DIR = Path(env_str("FRONTLINE_OUTBOX_DIR", str(DATA_DIR / "outbox")))
 
 # Limits on what one message may carry; larger input is refused with a clear error.
 FRONTLINE_MAX_ATTACHMENT_BYTES = env_int("FRONTLINE_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
