@@ -40,6 +40,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        password: str | None
         if options["interactive"]:
             email, name, password = self._ask(options)
         else:
