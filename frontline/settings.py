@@ -218,10 +218,18 @@ FRONTLINE_SMTP_HOST = env_str("FRONTLINE_SMTP_HOST", "127.0.0.1")
 FRONTLINE_SMTP_PORT = env_int("FRONTLINE_SMTP_PORT", 2525)
 FRONTLINE_SMTP_LMTP = env_bool("FRONTLINE_SMTP_LMTP", default=False)
 
+# Console logs carry each record's `extra` (ticket, recipient, reason): key=value after the
+# event name, or one JSON object a line with LOG_FORMAT=json (frontline/core/logging.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"()": "frontline.core.logging.KeyValueFormatter"},
+        "json": {"()": "frontline.core.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
