@@ -33,8 +33,6 @@ _FIRST_RESPONSE_GOALS = {
     Priority.LOW: (28800, 57600),
 }
 _PREMIUM_TIERS = frozenset({Tier.PREMIUM, Tier.ENTERPRISE})
-# How much sooner than a normal ticket of its age an urgent or high one reaches its end.
-_PACE = {Priority.URGENT.value: 6.0, Priority.HIGH.value: 2.0}
 
 
 def first_touch_median(plan: Plan) -> float:
@@ -127,7 +125,8 @@ class Talk:
     def script(self) -> list[Step]:
         profile, plan = self.life.profile, self.plan
         age = (self.life.world.end - self.ticket.created_at).total_seconds()
-        pace = profile.chat_speedup if self.chat else _PACE.get(plan.priority, 1.0)
+        paces = dict(profile.priority_pace)
+        pace = profile.chat_speedup if self.chat else paces.get(plan.priority, 1.0)
         outcome = plan.outcome or profile.outcome(self.rng, age / 3600 * pace)
         if outcome == Status.NEW:
             if self.rng.random() < 0.25:
@@ -146,11 +145,11 @@ class Talk:
                 touched = True
             self._turn(who, kind, status, answered=touched)
         steps = self._timed(age)
-        if outcome == Status.OPEN and steps:
+        if outcome == Status.OPEN and steps and profile.open_within_hours:
             # Open means the customer wrote last and an answer is due: they wrote lately.
-            lately = self.life.world.end - timedelta(seconds=self.rng.uniform(600, 12 * 3600))
+            within = self.rng.uniform(600, profile.open_within_hours * 3600)
             at, action = steps[-1]
-            steps[-1] = (max(at, lately), action)
+            steps[-1] = (max(at, self.life.world.end - timedelta(seconds=within)), action)
         return steps
 
     def _turn(self, who: str, kind: str, status: Status | None, *, answered: bool) -> None:

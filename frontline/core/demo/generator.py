@@ -40,6 +40,7 @@ from frontline.tickets.models import (
     Channel,
     CustomField,
     Message,
+    Priority,
     Tag,
     Ticket,
     TicketEvent,
@@ -82,7 +83,13 @@ DEMO_BUDGETS = (
     (11, 2),
     (12, 2),
 )
-DEMO_PROFILE = Profile(outcomes=DEMO_OUTCOMES, budgets=DEMO_BUDGETS, prose=Prose())
+DEMO_PROFILE = Profile(
+    outcomes=DEMO_OUTCOMES,
+    budgets=DEMO_BUDGETS,
+    prose=Prose(),
+    priority_pace=((Priority.URGENT.value, 6.0), (Priority.HIGH.value, 2.0)),
+    open_within_hours=12.0,
+)
 
 CHANNELS = (Channel.EMAIL, Channel.PORTAL, Channel.CHAT, Channel.PHONE, Channel.API)
 CHANNEL_WEIGHTS = (52, 18, 15, 9, 6)
