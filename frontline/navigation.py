@@ -27,6 +27,12 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "allowed": "frontline.accounts.permissions.sees_all_tickets",
     },
     {
+        "label": "Outbox",
+        "url": "email:outbox",
+        "section": "outbox",
+        "allowed": "frontline.accounts.permissions.is_administrator",
+    },
+    {
         "label": "Admin",
         "url": "/admin/",
         "section": "admin",

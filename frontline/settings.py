@@ -76,6 +76,8 @@ FRONTLINE_MAIL_LINKS_WINDOW_SECONDS = env_int("FRONTLINE_MAIL_LINKS_WINDOW_SECON
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Before django.contrib.auth: its createsuperuser command replaces Django's.
+    "frontline.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -85,7 +87,6 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "channels",
     "frontline.core",
-    "frontline.accounts",
     "frontline.customers",
     "frontline.tickets",
     "frontline.sla",
@@ -233,8 +234,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Email (outbound). The email channel reads these for its SMTP connection.
-EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
+# Email (outbound). The email channel reads these for its SMTP connection. Without a mail
+# server (EMAIL_HOST empty, the embedded default) mail is kept as .eml files in the local
+# outbox, which administrators read in the workspace (docs/email.md).
+EMAIL_HOST = env_str("EMAIL_HOST", "").strip()
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD") or ""
@@ -242,7 +245,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@frontline.localhost")
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "frontline.channels.email.outbox.OutboxBackend",
+)
+FRONTLINE_OUTBOX_DIR = Path(env_str("FRONTLINE_OUTBOX_DIR", str(DATA_DIR / "outbox")))
 
 # Limits on what one message may carry; larger input is refused with a clear error.
 FRONTLINE_MAX_ATTACHMENT_BYTES = env_int("FRONTLINE_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
@@ -267,10 +276,18 @@ FRONTLINE_SMTP_HOST = env_str("FRONTLINE_SMTP_HOST", "127.0.0.1")
 FRONTLINE_SMTP_PORT = env_int("FRONTLINE_SMTP_PORT", 2525)
 FRONTLINE_SMTP_LMTP = env_bool("FRONTLINE_SMTP_LMTP", default=False)
 
+# Console logs carry each record's `extra` (ticket, recipient, reason): key=value after the
+# event name, or one JSON object a line with LOG_FORMAT=json (frontline/core/logging.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"()": "frontline.core.logging.KeyValueFormatter"},
+        "json": {"()": "frontline.core.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

@@ -39,3 +39,8 @@ def can_delete_customers(user: User) -> bool:
 
 def uses_django_admin(user: User) -> bool:
     return user.is_active and user.is_staff
+
+
+def is_administrator(user: User) -> bool:
+    """Whoever may read every customer's mail and change anything: superusers."""
+    return user.is_active and user.is_superuser

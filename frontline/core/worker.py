@@ -8,12 +8,15 @@ machines may read it). Every app's ``tasks.py`` is imported so its tasks are reg
 
 import logging
 from typing import Any
+from weakref import WeakSet
 
 from django.utils.module_loading import autodiscover_modules
-from huey.api import Huey
+from huey.api import Huey, Task
 from huey.consumer import Consumer
+from huey.signals import SIGNAL_ERROR
 
 logger = logging.getLogger(__name__)
+_failures_logged: WeakSet[Huey] = WeakSet()
 
 
 class EmbeddedConsumer(Consumer):  # type: ignore[misc]
@@ -29,7 +32,26 @@ def queue() -> Huey:
     from huey.contrib.djhuey import HUEY
 
     autodiscover_modules("tasks")
+    if HUEY not in _failures_logged:  # once, however often this runs (tests do)
+        HUEY.signal(SIGNAL_ERROR)(log_task_failure)
+        _failures_logged.add(HUEY)
     return HUEY
+
+
+def log_task_failure(signal: str, task: Task, exc: BaseException | None = None) -> None:
+    """Huey logs the traceback against the task's id alone; this line names the job, what it
+    was called with, and whether it will run again."""
+    logger.error(
+        "worker.task.failed",
+        extra={
+            "task": task.name,
+            "task_id": task.id,
+            "task_args": list(task.args),
+            "task_kwargs": dict(task.kwargs),
+            "retries_left": task.retries,
+            "error": f"{type(exc).__name__}: {exc}" if exc is not None else "",
+        },
+    )
 
 
 def consumer_options(*, workers: int, periodic: bool) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from frontline.customers.models import Tier
 from frontline.demo.plans import Plan, Step, lognormal
 from frontline.demo.rows import Who
 from frontline.demo.world import Agent, TeamInfo
@@ -21,6 +22,27 @@ _ESCALATIONS = (
     ("login-account", "tier-1", "tier-2", 0.06),
     ("how-to", "tier-1", "tier-2", 0.04),
 )
+
+
+# Seconds to the first-response goals of the shipped SLA policies (frontline/sla/defaults.py),
+# by priority: premium and enterprise organisations, everyone else.
+_FIRST_RESPONSE_GOALS = {
+    Priority.URGENT: (1800, 3600),
+    Priority.HIGH: (7200, 14400),
+    Priority.NORMAL: (14400, 28800),
+    Priority.LOW: (28800, 57600),
+}
+_PREMIUM_TIERS = frozenset({Tier.PREMIUM, Tier.ENTERPRISE})
+
+
+def first_touch_median(plan: Plan) -> float:
+    """A team that works its queue by due time takes a ticket in about a fifth of its
+    first-response goal (the reply follows within minutes); VIPs count as high priority."""
+    priority = Priority(plan.priority)
+    if plan.customer.is_vip and priority in (Priority.LOW, Priority.NORMAL):
+        priority = Priority.HIGH
+    premium, standard = _FIRST_RESPONSE_GOALS[priority]
+    return (premium if plan.customer.tier in _PREMIUM_TIERS else standard) / 5
 
 
 def plan_turns(
@@ -103,9 +125,9 @@ class Talk:
     def script(self) -> list[Step]:
         profile, plan = self.life.profile, self.plan
         age = (self.life.world.end - self.ticket.created_at).total_seconds()
-        outcome = plan.outcome or profile.outcome(
-            self.rng, age / 3600 * (profile.chat_speedup if self.chat else 1)
-        )
+        paces = dict(profile.priority_pace)
+        pace = profile.chat_speedup if self.chat else paces.get(plan.priority, 1.0)
+        outcome = plan.outcome or profile.outcome(self.rng, age / 3600 * pace)
         if outcome == Status.NEW:
             if self.rng.random() < 0.25:
                 self._later(
@@ -121,13 +143,22 @@ class Talk:
             if who != "C" and not touched:
                 self._first_touch(escalate=remaining < 11)
                 touched = True
-            self._turn(who, kind, status)
-        return self._timed(age)
+            self._turn(who, kind, status, answered=touched)
+        steps = self._timed(age)
+        if outcome == Status.OPEN and steps and profile.open_within_hours:
+            # Open means the customer wrote last and an answer is due: they wrote lately.
+            within = self.rng.uniform(600, profile.open_within_hours * 3600)
+            at, action = steps[-1]
+            steps[-1] = (max(at, self.life.world.end - timedelta(seconds=within)), action)
+        return steps
 
-    def _turn(self, who: str, kind: str, status: Status | None) -> None:
+    def _turn(self, who: str, kind: str, status: Status | None, *, answered: bool) -> None:
         rng, chat = self.rng, self.chat
         if who == "C":
-            delay = lognormal(rng, 70 if chat else 6 * 3600, 0.6 if chat else 1.0)
+            # Before any answer a second message adds a detail soon after the first; later
+            # ones wait on the customer's day.
+            median = 70 if chat else (6 * 3600 if answered else 900)
+            delay = lognormal(rng, median, 0.6 if chat else 1.0)
             self._later(delay, lambda at: self._customer(kind, at))
         elif who == "N":
             self._later(lognormal(rng, 40 if chat else 1200, 0.7), self._note)
@@ -148,8 +179,7 @@ class Talk:
         elif self.chat:
             delay = lognormal(rng, 60, 0.7)
         else:
-            urgent = plan.priority in (Priority.HIGH, Priority.URGENT) or plan.customer.is_vip
-            delay = lognormal(rng, 2400 if urgent else 6500, 1.0)
+            delay = lognormal(rng, first_touch_median(plan), 0.9)
         self._later(delay, self._take)
         self._later(rng.uniform(5, 60), self._triage)
         self._just_touched = True

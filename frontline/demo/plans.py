@@ -29,6 +29,10 @@ class Profile:
     note_chance: float = 0.25
     escalation_scale: float = 1.0
     tag_chance: float = 0.7
+    # How much sooner than a normal ticket of its age one of this priority reaches its end.
+    priority_pace: tuple[tuple[str, float], ...] = ()
+    # An open ticket's customer wrote within this many hours (None: whenever it fell).
+    open_within_hours: float | None = None
 
     def outcome(self, rng: random.Random, age_hours: float) -> Status:
         for limit, weights in self.outcomes:

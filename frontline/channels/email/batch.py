@@ -534,7 +534,10 @@ class _Acknowledgments:
         if recipient is None or recipient.is_flagged:
             return None
         if self.sent[recipient.value] >= settings.FRONTLINE_EMAIL_AUTOREPLY_LIMIT:
-            logger.info("email.ack.rate_limited", extra={"ticket": ticket.pk})
+            logger.info(
+                "email.ack.rate_limited",
+                extra={"ticket_id": ticket.pk, "recipient": recipient.value},
+            )
             return None
         self.sent[recipient.value] += 1
         rendered = rendering.render(TemplateKind.ACKNOWLEDGMENT, ticket=ticket)

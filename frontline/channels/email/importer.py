@@ -283,7 +283,7 @@ def _result(prepared: Any, size: int) -> list[Prepared | None]:
     try:
         found: list[Prepared | None] = prepared.result()
     except Exception:  # the reading process is a boundary too: fall back, never stop
-        logger.exception("email.import.prepare_failed")
+        logger.exception("email.import.prepare_failed", extra={"size": size})
         return [None] * size
     return found
 

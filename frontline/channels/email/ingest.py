@@ -186,7 +186,15 @@ def process(
     except FrontlineError as exc:
         failure = (Outcome.REJECTED, exc.message)
     except Exception as exc:  # the boundary: one bad message must not stop the rest
-        logger.exception("email.ingest.failed", extra={"inbound": inbound.pk})
+        logger.exception(
+            "email.ingest.failed",
+            extra={
+                "inbound": inbound.pk,
+                "mailbox": inbound.mailbox_id,
+                "message_id": inbound.message_id,
+                "error": f"{type(exc).__name__}: {exc}",
+            },
+        )
         failure = (Outcome.ERROR, f"{type(exc).__name__}: {exc}")
     _record_failure(locked or inbound, *failure)
     return InboundStatus.FAILED, failure[0]
@@ -494,7 +502,13 @@ def _record(inbound: InboundMessage, result: Result) -> None:
 def _record_failure(inbound: InboundMessage, outcome: Outcome, detail: str) -> None:
     logger.warning(
         "email.ingest.quarantined",
-        extra={"inbound": inbound.pk, "outcome": outcome, "detail": detail[:200]},
+        extra={
+            "inbound": inbound.pk,
+            "mailbox": inbound.mailbox_id,
+            "sender": inbound.sender or inbound.envelope_sender,
+            "outcome": outcome,
+            "detail": detail[:200],
+        },
     )
     InboundMessage.objects.filter(pk=inbound.pk).update(
         status=InboundStatus.FAILED,

@@ -217,6 +217,8 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     RETRYING = "retrying", "Failed, will retry"
     SENT = "sent", "Accepted by the mail server"
+    # No mail server is configured (EMAIL_HOST empty): written to DATA_DIR/outbox instead.
+    KEPT = "kept", "Kept in the local outbox"
     FAILED = "failed", "Failed"
     BOUNCED = "bounced", "Bounced"
 

@@ -26,6 +26,7 @@ from frontline.channels.email.models import (
     Security,
     TemplateKind,
 )
+from frontline.channels.email.outbox import OUTBOX_BACKEND, SMTP_BACKEND, OutboxBackend
 from frontline.channels.email.parsing import ParsedMail, original_message_id, parse_message
 from frontline.core.actors import Actor
 from frontline.core.errors import InvalidTransition
@@ -115,7 +116,9 @@ def acknowledge(
     if recipient is None or recipient.is_flagged:
         return None
     if not guards.within_autoreply_limit(recipient.value):
-        logger.info("email.ack.rate_limited", extra={"ticket": ticket.pk})
+        logger.info(
+            "email.ack.rate_limited", extra={"ticket_id": ticket.pk, "recipient": recipient.value}
+        )
         return None
     rendered = rendering.render(TemplateKind.ACKNOWLEDGMENT, ticket=ticket)
     subject = threads.with_token(rendered.subject, ticket.number)[:998]
@@ -192,16 +195,26 @@ def deliver(outbound_id: int) -> float | None:
     outbound = OutboundMessage.objects.select_related(
         "ticket_message__ticket__customer", "ticket_message__ticket__team", "mailbox"
     ).get(pk=outbound_id)
+    connection = _connection(outbound.mailbox)
     try:
         email = build_email(outbound)
-        _send(email, _connection(outbound.mailbox))
+        _send(email, connection)
     except DeliveryError as exc:
         return _record_failure(outbound, exc)
+    kept = isinstance(connection, OutboxBackend)
     OutboundMessage.objects.filter(pk=outbound.pk).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
+        status=DeliveryStatus.KEPT if kept else DeliveryStatus.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        next_attempt_at=None,
     )
     logger.info(
-        "email.sent", extra={"outbound": outbound.pk, "ticket": outbound.ticket_message.ticket_id}
+        "email.kept" if kept else "email.sent",
+        extra={
+            "outbound": outbound.pk,
+            "ticket_id": outbound.ticket_message.ticket_id,
+            "recipient": outbound.recipient,
+        },
     )
     return None
 
@@ -330,7 +343,14 @@ def _record_failure(outbound: OutboundMessage, exc: DeliveryError) -> float | No
     )
     logger.warning(
         "email.send.failed",
-        extra={"outbound": outbound.pk, "attempts": attempts, "final": final, "error": str(exc)},
+        extra={
+            "outbound": outbound.pk,
+            "ticket_id": outbound.ticket_message.ticket_id,
+            "recipient": outbound.recipient,
+            "attempts": attempts,
+            "final": final,
+            "error": str(exc),
+        },
     )
     return None if final else delay.total_seconds()
 
@@ -338,7 +358,10 @@ def _record_failure(outbound: OutboundMessage, exc: DeliveryError) -> float | No
 def _connection(mailbox: Mailbox | None) -> BaseEmailBackend:
     if mailbox is None or not mailbox.smtp_host:
         return get_connection(timeout=settings.EMAIL_TIMEOUT)
+    # A mailbox with its own server sends through it even when the default is the outbox.
+    backend = SMTP_BACKEND if settings.EMAIL_BACKEND == OUTBOX_BACKEND else None
     return get_connection(
+        backend,
         host=mailbox.smtp_host,
         port=mailbox.smtp_port,
         username=mailbox.smtp_user or None,

@@ -83,7 +83,10 @@ def render(kind: TemplateKind, *, ticket: Ticket, body: str = "", author: str = 
     try:
         return Rendered(_render(subject, context), _render(text, context))
     except TemplateSyntaxError:
-        logger.exception("email.template.broken", extra={"kind": kind, "team": ticket.team_id})
+        logger.exception(
+            "email.template.broken",
+            extra={"kind": kind, "team": ticket.team_id, "ticket_id": ticket.pk},
+        )
         built_in_subject, built_in_text = BUILT_IN[kind]
         return Rendered(_render(built_in_subject, context), _render(built_in_text, context))
 

@@ -223,7 +223,10 @@ def poll_mailbox(mailbox: Mailbox, *, actor: Actor) -> PollResult:
                     stored.append(received.inbound)
     except imap.ImapError as exc:
         error = str(exc)
-        logger.warning("email.poll.failed", extra={"mailbox": mailbox.pk, "error": error})
+        logger.warning(
+            "email.poll.failed",
+            extra={"mailbox": mailbox.pk, "address": mailbox.address, "error": error},
+        )
     finally:
         _unlock(mailbox, owner, error=error)
     for inbound in stored:

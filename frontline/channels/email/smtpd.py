@@ -88,7 +88,10 @@ class InboundHandler:
                 ),
             )
         except (DatabaseError, OSError):
-            logger.exception("email.smtp.store_failed", extra={"sender": envelope.mail_from})
+            logger.exception(
+                "email.smtp.store_failed",
+                extra={"sender": envelope.mail_from, "recipients": list(envelope.rcpt_tos)},
+            )
             return _per_recipient(server, envelope, "451 4.3.0 Could not store it, try later")
         return _per_recipient(server, envelope, "250 2.0.0 Message accepted for delivery")
 

@@ -9,10 +9,12 @@ from frontline import demo
 from frontline.accounts.models import Role, Site, Team, TeamMembership, User
 from frontline.core.actors import Actor
 from frontline.customers.models import Customer, Organisation
+from frontline.demo.compliance import sla_figures
 from frontline.demo.rows import History, StaffAccess, TicketRow, Who
 from frontline.testing import factories
 from frontline.tickets import services
 from frontline.tickets.models import (
+    UNSOLVED_STATUSES,
     Message,
     Priority,
     Status,
@@ -185,6 +187,42 @@ def test_the_demo_has_incidents_merges_and_every_state():
     channels = Counter(Ticket.objects.values_list("channel", flat=True))
     assert channels.most_common(1)[0][0] == "email"
     assert Ticket.objects.filter(priority=Priority.URGENT).count() < 2000 * 0.06
+
+
+@pytest.mark.django_db
+def test_the_demo_team_mostly_keeps_its_slas():
+    demo.create_demo_data(tickets=1500, now=NOW)
+
+    figures = sla_figures(now=NOW)
+
+    assert figures.met_share >= 0.85
+    assert figures.met + figures.missed >= 2 * 1400  # first response and resolution
+    assert figures.open_tickets >= 20
+    assert figures.open_breached <= max(5, figures.open_tickets // 20)
+    assert figures.worst_overdue <= timedelta(days=1)
+
+
+@pytest.mark.django_db
+def test_the_open_work_is_recent_and_the_solved_history_spans_the_quarter():
+    demo.create_demo_data(tickets=1500, now=NOW)
+
+    unsolved = Ticket.objects.filter(status__in=UNSOLVED_STATUSES)
+    assert not unsolved.filter(created_at__lt=NOW - timedelta(days=7)).exists()
+    waiting_on_us = unsolved.filter(status__in=(Status.NEW, Status.OPEN))
+    assert not waiting_on_us.filter(created_at__lt=NOW - timedelta(days=3)).exists()
+    solved = Ticket.objects.filter(status__in=(Status.SOLVED, Status.CLOSED))
+    oldest = solved.order_by("created_at").values_list("created_at", flat=True)[0]
+    assert oldest < NOW - timedelta(days=85)
+    assert solved.filter(created_at__gt=NOW - timedelta(days=7)).exists()
+
+
+@pytest.mark.django_db
+def test_demo_command_reports_the_sla_record_when_asked(capsys):
+    call_command("demo", "--tickets", "200", "--sla")
+
+    out = capsys.readouterr().out
+    assert "first-response and resolution targets met" in out
+    assert "due within the hour" in out
 
 
 @pytest.mark.django_db

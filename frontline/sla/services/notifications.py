@@ -194,8 +194,16 @@ def _email(claim: uuid.UUID, *, now: datetime) -> None:
         else:
             for row in rows:
                 _send(recipient, _subject(row), _line(row))
-    except (smtplib.SMTPException, OSError):
-        logger.warning("sla.notification.send_failed", extra={"recipient_id": recipient.pk})
+    except (smtplib.SMTPException, OSError) as exc:
+        logger.warning(
+            "sla.notification.send_failed",
+            extra={
+                "recipient_id": recipient.pk,
+                "recipient": recipient.email,
+                "ticket_ids": sorted({row.ticket_id for row in rows}),
+                "error": f"{type(exc).__name__}: {exc}",
+            },
+        )
         SlaNotification.objects.filter(claim=claim).update(claim=None)
         return
     SlaNotification.objects.filter(claim=claim).update(emailed_at=now)

@@ -19,6 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--tickets", type=int, default=5000, help="How many tickets.")
         parser.add_argument("--days", type=int, default=90, help="Over how many days.")
         parser.add_argument("--seed", type=int, default=7, help="Same seed, same demo.")
+        parser.add_argument(
+            "--sla",
+            action="store_true",
+            help="Then replay every ticket's SLA and print how well the team kept it.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["tickets"] < 0 or options["days"] < 1:
@@ -39,6 +44,8 @@ class Command(BaseCommand):
             stdout=self.stdout,
         )
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}"))
+        if options["sla"]:
+            self.stdout.write(f"SLA: {demo.sla_figures()}")
         self.stdout.write("Demo logins:")
         for email, password, role in demo.DEMO_LOGINS:
             self.stdout.write(f"  {role:<24} {email} / {password}")

@@ -90,6 +90,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Frontline is at {url}"))
         self.stdout.write(f"  agent workspace {url}   portal {url}portal/")
         self.stdout.write(f"  API docs {url}api/v1/docs   admin {url}admin/")
+        from frontline.channels.email.outbox import notice
+
+        if outbox_notice := notice():
+            self.stdout.write(f"  outbound mail   {outbox_notice} (read it at {url}email/outbox/)")
         if demo.DEMO_LOGINS:
             self.stdout.write("  Demo logins:")
             for email, password, role in demo.DEMO_LOGINS:
