@@ -33,5 +33,6 @@ def test_a_supervisor_and_an_admin_see_their_links(supervisor, admin_user):
     assert _nav(signed_in(admin_user).get("/inbox/", follow=True).content.decode()) == [
         "Inbox",
         "Supervisor",
+        "Outbox",
         "Admin",
     ]
