@@ -22,6 +22,8 @@ HANDLERS: dict[str, tuple[str, ...]] = {
     "ticket.category_changed": ("frontline.sla.handlers.on_ticket_event",),
     "ticket.tags_changed": ("frontline.sla.handlers.on_ticket_event",),
     "ticket.customer_changed": ("frontline.sla.handlers.on_ticket_event",),
+    # Replies to the mail of messages split out thread onto the new ticket.
+    "ticket.split_from": ("frontline.channels.email.handlers.thread_split_messages",),
     "ticket.assigned": ("frontline.tickets.handlers.notify_new_assignee",),
     # Live updates of open workspace and portal pages, sent on commit.
     "ticket.*": ("frontline.tickets.handlers.broadcast_ticket_change",),

@@ -1,6 +1,6 @@
 """Reactions of the email channel to ticket events (registered in frontline/events.py)."""
 
-from frontline.channels.email import outbound
+from frontline.channels.email import outbound, threads
 from frontline.tickets.models import Direction, Message, MessageKind, Ticket, TicketEvent
 
 
@@ -12,3 +12,10 @@ def email_public_reply(*, event: TicketEvent, ticket: Ticket) -> None:
     message = Message.objects.filter(pk=data.get("message_id")).first()
     if message is not None:
         outbound.queue_message(message, ticket)
+
+
+def thread_split_messages(*, event: TicketEvent, ticket: Ticket) -> None:
+    """Mail about messages split out of a ticket threads onto the new ticket."""
+    source_id, moved = event.data.get("from_id"), event.data.get("message_ids") or []
+    if source_id:
+        threads.move_message_refs(int(source_id), into=ticket, message_ids=moved)

@@ -17,9 +17,9 @@ from enum import StrEnum
 
 from django.conf import settings
 
-from frontline.channels.email.models import ThreadRef
+from frontline.channels.email.models import OutboundMessage, ThreadRef
 from frontline.channels.email.parsing import ParsedMail
-from frontline.tickets.models import Status, Ticket
+from frontline.tickets.models import Message, Status, Ticket
 
 TOKEN = re.compile(r"\[#(\d{1,18})\]")
 PLUS = re.compile(
@@ -118,6 +118,19 @@ def remember(ticket: Ticket, message_ids: Iterable[str]) -> None:
 
 def move_refs(source: Ticket, *, into: Ticket) -> None:
     ThreadRef.objects.filter(ticket=source).update(ticket=into)
+
+
+def move_message_refs(source_id: int, *, into: Ticket, message_ids: Sequence[int]) -> None:
+    """The Message-IDs of the messages ``message_ids`` (the mail we received as them and the
+    mail that carried them out) now thread onto ``into``: a reply to one of them lands on
+    the ticket the message moved to."""
+    received = Message.objects.filter(pk__in=message_ids).exclude(external_id="")
+    sent = OutboundMessage.objects.filter(ticket_message_id__in=message_ids)
+    ids = {
+        *received.values_list("external_id", flat=True),
+        *sent.values_list("message_id", flat=True),
+    }
+    ThreadRef.objects.filter(ticket_id=source_id, message_id__in=ids).update(ticket=into)
 
 
 def address_code(number: int) -> str:

@@ -507,3 +507,22 @@ def test_text_in_another_charset_than_declared_is_kept_with_a_note(mailbox):
     assert inbound.ticket_message.body_text == "Un café crème, s'il vous plaît."
     assert "declared as 'utf-8' is not in that charset" in inbound.notes
     assert deliver(build(body="Grüße"), mailbox).notes == ""
+
+
+def test_replies_to_a_message_split_out_thread_onto_the_new_ticket(mailbox, agent, team):
+    ticket = deliver(build(message_id="<root@example.test>"), mailbox).ticket
+    assert ticket is not None
+    ticket.team = team
+    ticket.save(update_fields=["team"])
+    other = build(message_id="<other@example.test>", references="<root@example.test>")
+    moved = deliver(other, mailbox).ticket_message
+    assert moved is not None
+    assert moved.ticket_id == ticket.pk
+
+    new = ticket_services.split_ticket(
+        ticket, message_ids=[moved.pk], subject="The scanner", actor=Actor.for_user(agent)
+    )
+
+    to_moved = deliver(build(in_reply_to="<other@example.test>"), mailbox)
+    to_root = deliver(build(references="<root@example.test>"), mailbox)
+    assert (to_moved.ticket, to_root.ticket) == (new, ticket)
