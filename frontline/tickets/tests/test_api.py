@@ -427,7 +427,7 @@ def test_opening_a_ticket_takes_a_fixed_number_of_queries(agent, team, api_as):
     assert response.status_code == 201
     assert response.json()["organisation"]["id"] == organisation.pk
     # Before the transaction: the token with its user, the customer by address, the agent's
-    # first team. Inside (a savepoint here, BEGIN and COMMIT in a request): the ticket number
-    # (with its own savepoint), ticket, event; SLA: config token, the organisation's tier,
-    # summary, targets, history; message, event. Then the tags and addresses.
-    assert len(queries) == 19
+    # first team. Inside (a savepoint here, BEGIN and COMMIT in a request): the ticket number,
+    # ticket, event; SLA: config token, the organisation's tier, summary, targets, history;
+    # message, event. Then the tags and addresses.
+    assert len(queries) == 17
