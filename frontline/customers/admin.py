@@ -39,6 +39,9 @@ class DomainForm(forms.ModelForm):  # type: ignore[type-arg]
         except ValidationFailed as exc:
             raise forms.ValidationError(exc.message) from None
 
+    def validate_unique(self) -> None:
+        """Whose a domain is, ``customers.services.add_domain`` decides and says."""
+
 
 class DomainInline(admin.TabularInline):  # type: ignore[type-arg]
     model = OrganisationDomain

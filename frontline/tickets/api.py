@@ -62,13 +62,15 @@ class PageParams(Schema):
 
 
 def _iso_only(value: object) -> object:
-    """Refuse numbers posing as timestamps: the schema promises an ISO 8601 date-time."""
+    """Refuse numbers posing as timestamps: the schema promises an ISO 8601 date-time. The
+    time is taken in UTC: PostgreSQL refuses offsets past 15:59 that Python accepts."""
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError("is not an ISO 8601 date-time") from None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+            aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+            return aware.astimezone(UTC)
+        except (ValueError, OverflowError):
+            raise ValueError("is not an ISO 8601 date-time in years 1 to 9999") from None
     return value
 
 

@@ -71,4 +71,6 @@ def test_the_demo_comes_with_sla_targets_for_its_unsolved_tickets(db):
     assert Calendar.objects.filter(is_default=True).exists()
     assert unsolved.count() > 0
     assert covered.count() == unsolved.count()
-    assert {"active", "met", "breached"} <= states
+    # Running and met targets; how many breach (a handful, at some moments none) is
+    # frontline/operations/tests/test_demo.py's to check.
+    assert {"active", "met"} <= states

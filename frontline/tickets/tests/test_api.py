@@ -431,3 +431,19 @@ def test_opening_a_ticket_takes_a_fixed_number_of_queries(agent, team, api_as):
     # ticket, event; SLA: config token, the organisation's tier, summary, targets, history;
     # message, event. Then the tags and addresses.
     assert len(queries) == 17
+
+
+def test_times_in_filters_are_read_in_utc_whatever_their_offset(agent, team, customer, api_as):
+    factories.make_ticket(customer=customer, team=team)
+    client = api_as(agent)
+
+    # An offset Python reads but PostgreSQL refuses answered 500 there.
+    far = client.get("/api/v1/tickets", updated_since="2450-02-24T14:12:41-18:20")
+    near = client.get("/api/v1/tickets", updated_since="2000-01-01T00:00:00-18:20")
+    past_the_end = client.get("/api/v1/tickets", updated_since="9999-12-31T23:00:00-10:00")
+
+    assert (far.status_code, far.json()["items"]) == (200, [])
+    assert near.status_code == 200
+    assert len(near.json()["items"]) == 1
+    assert past_the_end.status_code == 422
+    assert past_the_end.json()["field"] == "updated_since"
