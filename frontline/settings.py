@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "frontline.customers",
     "frontline.tickets",
     "frontline.sla",
+    "frontline.triage",
+    "frontline.routing",
     "frontline.automation",
     "frontline.channels.email",
     "frontline.channels.portal",

@@ -15,5 +15,7 @@ urlpatterns = [
     path("accounts/", include("frontline.accounts.urls")),
     path("portal/", include("frontline.channels.portal.urls")),
     path("", include("frontline.channels.email.urls")),
+    path("", include("frontline.routing.urls")),
+    path("", include("frontline.triage.urls")),
     path("", include("frontline.tickets.urls")),
 ]

@@ -6,6 +6,7 @@ STAFF_ROLES = frozenset(Role) - {Role.CUSTOMER}
 SEES_ALL_TICKETS = frozenset({Role.SUPERVISOR, Role.ANALYST, Role.HEAD_OF_SUPPORT, Role.ADMIN})
 READ_ONLY = frozenset({Role.ANALYST})
 MANAGES_CONFIGURATION = frozenset({Role.HEAD_OF_SUPPORT, Role.ADMIN})
+MANAGES_ROUTING = frozenset({Role.SUPERVISOR, Role.HEAD_OF_SUPPORT, Role.ADMIN})
 MANAGES_CUSTOMERS = frozenset(
     {Role.SUPERVISOR, Role.ACCOUNT_MANAGER, Role.HEAD_OF_SUPPORT, Role.ADMIN}
 )
@@ -26,6 +27,12 @@ def can_write_tickets(user: User) -> bool:
 def can_manage_configuration(user: User) -> bool:
     """Teams, users, skills, policies: the head of support and admins."""
     return user.is_active and (user.role in MANAGES_CONFIGURATION or user.is_superuser)
+
+
+def can_manage_routing(user: User) -> bool:
+    """Routing settings, capacities, triage rules and other agents' presence: supervisors
+    and above."""
+    return user.is_active and (user.role in MANAGES_ROUTING or user.is_superuser)
 
 
 def can_manage_customers(user: User) -> bool:
