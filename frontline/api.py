@@ -21,6 +21,7 @@ from frontline.channels.email.api import router as email_router
 from frontline.core.errors import ErrorCode, FrontlineError
 from frontline.customers.api import router as customers_router
 from frontline.routing.api import router as routing_router
+from frontline.routing.tiers_api import router as tiers_router
 from frontline.sla.api import router as sla_router
 from frontline.tickets.api import router as tickets_router
 from frontline.triage.api import router as triage_router
@@ -80,6 +81,7 @@ api.add_router("/automation", automation_router)
 api.add_router("/triage", triage_router)
 # Its paths are spelled out in full: /me/presence, /tickets/{id}/routing, /routing/….
 api.add_router("", routing_router)
+api.add_router("", tiers_router)
 api.add_router("/email", email_router)
 api.add_router("/", customers_router)
 api.add_router("/", accounts_router)

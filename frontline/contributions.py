@@ -10,11 +10,17 @@ apps and they are added or removed without editing it.
 
 CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
     # Side panels of the ticket page: templates rendered with the page's context.
-    "ticket.panels": ("frontline.sla.contributions.SLA_PANEL",),
+    "ticket.panels": (
+        "frontline.sla.contributions.SLA_PANEL",
+        "frontline.routing.tiers_contributions.TIER_SWARM_PANEL",
+    ),
     # What a message in the staff timeline shows beneath its body.
     "message.footers": ("frontline.channels.email.contributions.DELIVERY",),
     # Fields the ticket API's detail (GET /tickets/{id}) carries beyond the ticket's own.
-    "ticket.detail_fields": ("frontline.sla.contributions.SLA_FIELD",),
+    "ticket.detail_fields": (
+        "frontline.sla.contributions.SLA_FIELD",
+        "frontline.routing.tiers_contributions.TIER_FIELD",
+    ),
     # Fields a customer's API page (GET /customers/{id}) carries: their latest tickets.
     "customer.detail_fields": ("frontline.tickets.customer_fields.RECENT_TICKETS",),
     # The ticket's next due time: the "due" sort and filters of the inbox and the API, and

@@ -16,7 +16,11 @@ HANDLERS: dict[str, tuple[str, ...]] = {
     ),
     # SLA clocks replay the log in the same transaction (frontline/sla/handlers.py).
     "ticket.created": ("frontline.sla.handlers.on_ticket_event",),
-    "ticket.status_changed": ("frontline.sla.handlers.on_ticket_event",),
+    "ticket.status_changed": (
+        "frontline.sla.handlers.on_ticket_event",
+        # A solved or closed ticket's swarm ends (routing/tiers_handlers.py).
+        "frontline.routing.tiers_handlers.end_swarm_when_solved",
+    ),
     "ticket.priority_changed": ("frontline.sla.handlers.on_ticket_event",),
     "ticket.team_changed": ("frontline.sla.handlers.on_ticket_event",),
     "ticket.category_changed": ("frontline.sla.handlers.on_ticket_event",),

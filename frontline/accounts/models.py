@@ -203,6 +203,8 @@ class NotificationKind(models.TextChoices):
     SLA_BREACH = "sla_breach", "SLA breached"
     SLA_DIGEST = "sla_digest", "SLA alerts"
     AUTOMATION = "automation", "Time-based automation"
+    SWARM_INVITE = "swarm_invite", "Invited to a swarm"
+    ESCALATED = "escalated", "Ticket escalated"
 
 
 class Notification(models.Model):

@@ -1,0 +1,234 @@
+"""The ticket page's "Tier & swarm" panel and its actions, the start-a-swarm page, and the
+agent's "Swarming" page. Each action posts a form; htmx gets the panel back, a plain
+browser a redirect to the ticket (or, with an error, the panel on a page of its own)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from frontline.accounts.models import User
+from frontline.accounts.permissions import can_write_tickets
+from frontline.accounts.web import staff_required, web_actor
+from frontline.core.actors import Actor
+from frontline.core.errors import FrontlineError
+from frontline.core.web import is_htmx
+from frontline.routing import escalation, swarms
+from frontline.routing.models import Swarm, SwarmMember, TicketTier
+from frontline.tickets.models import Ticket
+from frontline.tickets.queries import get_ticket_by_number_for, tickets_visible_to
+
+PANEL = "routing/tiers/_ticket_panel.html"
+SWARMING_LIMIT = 100
+
+
+@dataclass
+class PanelState:
+    summary: escalation.TierSummary
+    next_team_name: str | None
+    may_de_escalate: bool
+    members: list[SwarmMember] = field(default_factory=list)
+    may_lead: bool = False
+    error: str = ""
+
+    @property
+    def swarm(self) -> Swarm | None:
+        return self.members[0].swarm if self.members else None
+
+
+def panel_state(ticket: Ticket, user: User, *, error: str = "") -> PanelState:
+    """What the panel shows, in three queries (summary, next tier, swarm members)."""
+    row = TicketTier.objects.filter(ticket_id=ticket.pk).first()
+    next_team = escalation.next_tier(ticket.team_id)
+    members = list(
+        SwarmMember.objects.filter(swarm__ticket_id=ticket.pk, active=True)
+        .select_related("swarm", "user")
+        .order_by("-is_owner", "invited_at", "id")
+    )
+    return PanelState(
+        summary=escalation.tier_summary(ticket, row=row) if row else _no_history(ticket),
+        next_team_name=next_team.name if next_team else None,
+        may_de_escalate=row is not None and row.escalations > row.de_escalations,
+        members=members,
+        may_lead=swarms.may_lead(user, ticket),
+        error=error,
+    )
+
+
+def _no_history(ticket: Ticket) -> escalation.TierSummary:
+    tier = ticket.team.tier if ticket.team is not None else None
+    return escalation.TierSummary(current=tier, highest=tier, escalations=0)
+
+
+@staff_required
+def tier_panel(request: HttpRequest, number: int) -> HttpResponse:
+    actor = web_actor(request)
+    ticket = get_ticket_by_number_for(actor, number, related=("team",))
+    swarms.acknowledge_swarm(ticket, actor=actor)
+    return _panel(request, actor, ticket)
+
+
+@require_POST
+@staff_required
+def escalate(request: HttpRequest, number: int) -> HttpResponse:
+    actor = web_actor(request)
+    ticket = get_ticket_by_number_for(actor, number, related=("team",))
+    try:
+        escalation.escalate(ticket, reason=request.POST.get("reason", ""), actor=actor)
+    except FrontlineError as exc:
+        return _panel(request, actor, ticket, error=exc.message)
+    return _after_move(request, actor, ticket)
+
+
+@require_POST
+@staff_required
+def de_escalate(request: HttpRequest, number: int) -> HttpResponse:
+    actor = web_actor(request)
+    ticket = get_ticket_by_number_for(actor, number, related=("team",))
+    try:
+        escalation.de_escalate(ticket, reason=request.POST.get("reason", ""), actor=actor)
+    except FrontlineError as exc:
+        return _panel(request, actor, ticket, error=exc.message)
+    return _after_move(request, actor, ticket)
+
+
+@staff_required
+def start_swarm(request: HttpRequest, number: int) -> HttpResponse:
+    """GET: the form with suggested colleagues; POST: start the swarm."""
+    actor = web_actor(request)
+    ticket = get_ticket_by_number_for(actor, number, related=("team", "assignee", "category"))
+    error = ""
+    if request.method == "POST":
+        try:
+            swarms.start_swarm(
+                ticket,
+                question=request.POST.get("question", ""),
+                invite=_chosen_users(request),
+                reasons=_chosen_reasons(request),
+                actor=actor,
+            )
+        except FrontlineError as exc:
+            error = exc.message
+        else:
+            return _back_to_ticket(request, actor, ticket)
+    context = {
+        "ticket": ticket,
+        "suggestions": swarms.suggest_collaborators(ticket),
+        "colleagues": _colleagues(exclude=ticket.assignee_id),
+        "question": request.POST.get("question", ""),
+        "chosen": {int(i) for i in request.POST.getlist("invite") if i.isdigit()},
+        "error": error,
+        "running": Swarm.objects.filter(ticket_id=ticket.pk, ended_at=None).first(),
+        "section": "inbox",
+    }
+    template = "routing/tiers/_swarm_form.html" if is_htmx(request) else "routing/tiers/start.html"
+    return render(request, template, context, status=422 if error else 200)
+
+
+@require_POST
+@staff_required
+def invite_to_swarm(request: HttpRequest, number: int) -> HttpResponse:
+    actor = web_actor(request)
+    ticket = get_ticket_by_number_for(actor, number, related=("team",))
+    try:
+        swarms.invite_to_swarm(ticket, users=_chosen_users(request), actor=actor)
+    except FrontlineError as exc:
+        return _panel(request, actor, ticket, error=exc.message)
+    return _back_to_ticket(request, actor, ticket)
+
+
+@require_POST
+@staff_required
+def end_swarm(request: HttpRequest, number: int) -> HttpResponse:
+    actor = web_actor(request)
+    ticket = get_ticket_by_number_for(actor, number, related=("team",))
+    try:
+        swarms.end_swarm(ticket, outcome=request.POST.get("outcome", ""), actor=actor)
+    except FrontlineError as exc:
+        return _panel(request, actor, ticket, error=exc.message)
+    return _back_to_ticket(request, actor, ticket)
+
+
+@staff_required
+def swarming(request: HttpRequest) -> HttpResponse:
+    """The active swarms the agent owns or was invited to, newest first."""
+    actor = web_actor(request)
+    rows = _my_active_swarms(actor)
+    return render(request, "routing/tiers/swarming.html", {"rows": rows, "section": "swarming"})
+
+
+def _my_active_swarms(actor: Actor) -> list[SwarmMember]:
+    user = actor.user
+    assert user is not None  # noqa: S101 - staff_required signed them in
+    everyone = Prefetch(
+        "swarm__members",
+        queryset=SwarmMember.objects.select_related("user").order_by("-is_owner", "invited_at"),
+    )
+    rows = (
+        SwarmMember.objects.filter(
+            user_id=user.pk,
+            active=True,
+            swarm__ticket__in=tickets_visible_to(actor).values("pk"),
+        )
+        .select_related("swarm__ticket", "swarm__owner", "swarm__ticket__team")
+        .prefetch_related(everyone)
+        .order_by("-invited_at", "-id")
+    )
+    return list(rows[:SWARMING_LIMIT])
+
+
+def _panel(request: HttpRequest, actor: Actor, ticket: Ticket, *, error: str = "") -> HttpResponse:
+    user = actor.user
+    assert user is not None  # noqa: S101 - staff_required signed them in
+    fresh = get_ticket_by_number_for(actor, ticket.number, related=("team",))
+    context = {"ticket": fresh, "ts": panel_state(fresh, user, error=error), "user": user}
+    status = 422 if error else 200
+    if is_htmx(request):
+        return render(request, PANEL, context, status=status)
+    return render(request, "routing/tiers/panel_page.html", context, status=status)
+
+
+def _after_move(request: HttpRequest, actor: Actor, ticket: Ticket) -> HttpResponse:
+    """After a move the ticket may have left the agent's teams: back to the inbox then."""
+    if tickets_visible_to(actor).filter(pk=ticket.pk).exists():
+        return _back_to_ticket(request, actor, ticket)
+    return _redirect(request, reverse("tickets:inbox"))
+
+
+def _back_to_ticket(request: HttpRequest, actor: Actor, ticket: Ticket) -> HttpResponse:
+    if is_htmx(request):
+        return _panel(request, actor, ticket)
+    return HttpResponseRedirect(reverse("tickets:ticket", args=[ticket.number]))
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+def _chosen_users(request: HttpRequest) -> list[User]:
+    ids = [int(i) for i in request.POST.getlist("invite") if i.isdigit()][:50]
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("name", "pk"))
+
+
+def _chosen_reasons(request: HttpRequest) -> dict[int, str]:
+    """The reason each suggested colleague was shown, posted beside the checkbox."""
+    reasons: dict[int, str] = {}
+    for key in request.POST:
+        user_id = key.removeprefix("reason-")
+        if key.startswith("reason-") and user_id.isdigit():
+            reasons[int(user_id)] = request.POST.get(key, "")[:200]
+    return reasons
+
+
+def _colleagues(*, exclude: int | None) -> list[User]:
+    users = User.objects.filter(is_active=True).exclude(role="customer")
+    if exclude is not None:
+        users = users.exclude(pk=exclude)
+    return [u for u in users.order_by("name", "email")[:300] if can_write_tickets(u)]
