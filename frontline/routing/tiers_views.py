@@ -3,6 +3,7 @@ agent's "Swarming" page. Each action posts a form; htmx gets the panel back, a p
 browser a redirect to the ticket (or, with an error, the panel on a page of its own)."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -17,7 +18,7 @@ from frontline.core.actors import Actor
 from frontline.core.errors import FrontlineError
 from frontline.core.web import is_htmx
 from frontline.routing import escalation, swarms
-from frontline.routing.models import Swarm, SwarmMember, TicketTier
+from frontline.routing.models import Swarm, SwarmMember
 from frontline.tickets.models import Ticket
 from frontline.tickets.queries import get_ticket_by_number_for, tickets_visible_to
 
@@ -40,27 +41,39 @@ class PanelState:
 
 
 def panel_state(ticket: Ticket, user: User, *, error: str = "") -> PanelState:
-    """What the panel shows, in three queries (summary, next tier, swarm members)."""
-    row = TicketTier.objects.filter(ticket_id=ticket.pk).first()
-    next_team = escalation.next_tier(ticket.team_id)
+    """What the panel shows, in two queries: the tier summary with the team's next tier
+    (one row, joined from the ticket), and the running swarm's members."""
+    row = (
+        Ticket.objects.filter(pk=ticket.pk)
+        .values(
+            "team__tier",
+            "team__routing__escalates_to__name",
+            "tier_summary__highest_tier",
+            "tier_summary__escalations",
+            "tier_summary__de_escalations",
+        )
+        .first()
+    )
+    facts: dict[str, Any] = dict(row) if row else {}
     members = list(
         SwarmMember.objects.filter(swarm__ticket_id=ticket.pk, active=True)
         .select_related("swarm", "user")
         .order_by("-is_owner", "invited_at", "id")
     )
+    current = facts.get("team__tier")
+    escalations = facts.get("tier_summary__escalations") or 0
     return PanelState(
-        summary=escalation.tier_summary(ticket, row=row) if row else _no_history(ticket),
-        next_team_name=next_team.name if next_team else None,
-        may_de_escalate=row is not None and row.escalations > row.de_escalations,
+        summary=escalation.TierSummary(
+            current=current,
+            highest=max(facts.get("tier_summary__highest_tier") or 0, current or 0) or None,
+            escalations=escalations,
+        ),
+        next_team_name=facts.get("team__routing__escalates_to__name"),
+        may_de_escalate=escalations > (facts.get("tier_summary__de_escalations") or 0),
         members=members,
         may_lead=swarms.may_lead(user, ticket),
         error=error,
     )
-
-
-def _no_history(ticket: Ticket) -> escalation.TierSummary:
-    tier = ticket.team.tier if ticket.team is not None else None
-    return escalation.TierSummary(current=tier, highest=tier, escalations=0)
 
 
 @staff_required

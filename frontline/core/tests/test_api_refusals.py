@@ -158,6 +158,23 @@ REFUSED: dict[Operation, Refused] = {
     ("PUT", f"{V1}/users/{{user_id}}/skills/{{skill_id}}"): Refused(CONFIGURE, {"proficiency": 3}),
     ("GET", f"{V1}/skills"): Refused(STAFF_READ),
     ("POST", f"{V1}/skills"): Refused(CONFIGURE, {"name": "Refunds"}),
+    # Tiers and swarming (routing/tiers_api.py): staff who may work the ticket escalate;
+    # only its owner (the assignee; the world's ticket has none) or a supervisor swarms.
+    ("POST", f"{V1}/tickets/{{ticket_id}}/escalate"): Refused(STAFF_WORK, {"reason": "Up"}),
+    ("POST", f"{V1}/tickets/{{ticket_id}}/de-escalate"): Refused(STAFF_WORK, {"reason": "Down"}),
+    ("GET", f"{V1}/tickets/{{ticket_id}}/escalations"): Refused(
+        {"outsider": 404, "customer": 403}
+    ),
+    ("GET", f"{V1}/tickets/{{ticket_id}}/swarm"): Refused({"outsider": 404, "customer": 403}),
+    ("POST", f"{V1}/tickets/{{ticket_id}}/swarm"): Refused(
+        {**STAFF_WORK, "agent": 403}, {"question": "Help?", "invite": ["$user_id"]}
+    ),
+    ("POST", f"{V1}/tickets/{{ticket_id}}/swarm/members"): Refused(
+        {**STAFF_WORK, "agent": 403}, {"user_ids": ["$user_id"]}
+    ),
+    ("POST", f"{V1}/tickets/{{ticket_id}}/swarm/end"): Refused(
+        {**STAFF_WORK, "agent": 403}, {"outcome": "Done"}
+    ),
 }
 # Operations every signed-in caller may use, each on their own things only.
 OPEN: dict[Operation, str] = {
