@@ -192,9 +192,7 @@ def test_escalate_endpoint_refuses_with_a_clear_message(ticket, agent, api_as):
     assert blank.json()["detail"] == "Say why the ticket is escalated."
 
 
-def test_refused_callers_cannot_escalate_or_read_the_history(
-    ticket, outsider, customer, api_as
-):
+def test_refused_callers_cannot_escalate_or_read_the_history(ticket, outsider, customer, api_as):
     url = f"/api/v1/tickets/{ticket.pk}"
 
     assert api_as(outsider).post(f"{url}/escalate", {"reason": "x"}).status_code == 404
@@ -265,10 +263,14 @@ def test_the_panel_shows_the_refusal(ticket, agent):
 
 
 def test_an_outsider_cannot_post_to_the_panel(ticket, outsider, customer):
-    assert signed_in(outsider).post(
-        f"/tickets/{ticket.number}/escalate/", {"reason": "x"}
-    ).status_code == 404
-    assert signed_in(customer.user).post(
-        f"/tickets/{ticket.number}/escalate/", {"reason": "x"}
-    ).status_code == 403
+    assert (
+        signed_in(outsider).post(f"/tickets/{ticket.number}/escalate/", {"reason": "x"}).status_code
+        == 404
+    )
+    assert (
+        signed_in(customer.user)
+        .post(f"/tickets/{ticket.number}/escalate/", {"reason": "x"})
+        .status_code
+        == 403
+    )
     assert TicketEscalation.objects.count() == 0
