@@ -7,9 +7,13 @@ Only ``mode`` and ``escalates_to`` are set on the teams' routing rows (``update_
 the routing engine's demo sets the strategies on the same rows.
 """
 
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from frontline.accounts.models import Role, Team, User
 from frontline.core.actors import Actor
@@ -20,6 +24,10 @@ from frontline.tickets.mentions import handle_for
 from frontline.tickets.models import UNSOLVED_STATUSES, Ticket
 
 PATH = ("tier-1", "tier-2", "tier-3")
+# The escalations and the swarm happen in the quarter hour before the demo's "now", on
+# tickets nobody touched in it.
+STORY_LENGTH = timedelta(minutes=15)
+STEP = timedelta(seconds=20)
 COLLABORATIVE = "vip"
 WORKERS = (Role.ASSOCIATE, Role.ENGINEER)
 # Where the swarm's helpers come from when suggestions find fewer than two.
@@ -41,8 +49,46 @@ def load_demo(*, now: datetime) -> None:
     _set_paths(teams)
     if TicketEscalation.objects.exists():
         return  # already loaded: the history is not written twice
-    _escalate_some(teams)
-    _start_a_swarm(teams)
+    quiet_since = now - STORY_LENGTH
+    with _demo_clock(quiet_since):
+        _escalate_some(teams, quiet_since=quiet_since)
+        _start_a_swarm(teams, quiet_since=quiet_since)
+
+
+class _DemoClock:
+    """The services stamp rows with ``timezone.now()``; in the demo that is the demo's own
+    time, which moves on one step per story beat (``tick``) and stands still within one,
+    so one service call stamps its ticket, events and messages alike, as it would in real
+    time, and the same seed writes the same rows whenever it runs."""
+
+    def __init__(self, start: datetime) -> None:
+        self.at = start
+
+    def now(self) -> datetime:
+        return self.at
+
+    def tick(self) -> None:
+        self.at += STEP
+
+
+_clock: _DemoClock | None = None
+
+
+@contextmanager
+def _demo_clock(start: datetime) -> Iterator[None]:
+    # One demo loads at a time, in one thread.
+    global _clock
+    _clock = _DemoClock(start)
+    try:
+        with patch.object(timezone, "now", _clock.now):
+            yield
+    finally:
+        _clock = None
+
+
+def _tick() -> None:
+    if _clock is not None:
+        _clock.tick()
 
 
 def _set_paths(teams: dict[str, Team]) -> None:
@@ -58,35 +104,40 @@ def _set_paths(teams: dict[str, Team]) -> None:
         )
 
 
-def _escalate_some(teams: dict[str, Team]) -> None:
+def _escalate_some(teams: dict[str, Team], *, quiet_since: datetime) -> None:
     tier1, tier2 = teams.get("tier-1"), teams.get("tier-2")
     if tier1 is None or tier2 is None:
         return
-    tickets = list(_open_tickets(tier1)[: len(REASONS_UP)])
+    tickets = list(_open_tickets(tier1, quiet_since=quiet_since)[: len(REASONS_UP)])
     for n, (ticket, reason) in enumerate(zip(tickets, REASONS_UP, strict=False)):
         owner = _held_by_member(ticket, tier1)
         if owner is None:
             continue
+        _tick()
         moved = escalation.escalate(ticket, reason=reason, actor=Actor.for_user(owner)).ticket
         if n < 2:
             _escalate_again(moved, tier2, last=n == 0)
+        else:
+            _held_by_member(moved, tier2)  # what the routing engine would have done
 
 
 def _escalate_again(ticket: Ticket, tier2: Team, *, last: bool) -> None:
     specialist = _held_by_member(ticket, tier2)
     if specialist is None:
         return
+    _tick()
     moved = escalation.escalate(ticket, reason=REASON_T3, actor=Actor.for_user(specialist)).ticket
-    engineers = _members(moved.team) if moved.team else []
-    if last and engineers:
-        escalation.de_escalate(moved, reason=REASON_DOWN, actor=Actor.for_user(engineers[0]))
+    engineer = _held_by_member(moved, moved.team) if moved.team else None
+    if last and engineer is not None:
+        _tick()
+        escalation.de_escalate(moved, reason=REASON_DOWN, actor=Actor.for_user(engineer))
 
 
-def _start_a_swarm(teams: dict[str, Team]) -> None:
+def _start_a_swarm(teams: dict[str, Team], *, quiet_since: datetime) -> None:
     team = teams.get(COLLABORATIVE) or teams.get("tier-2")
     if team is None or Swarm.objects.exists():
         return
-    ticket = _open_tickets(team).first()
+    ticket = _open_tickets(team, quiet_since=quiet_since).first()
     owner = _held_by_member(ticket, team) if ticket else None
     if ticket is None or owner is None:
         return
@@ -97,7 +148,9 @@ def _start_a_swarm(teams: dict[str, Team]) -> None:
     helpers = list({u.pk: u for u in helpers if u.pk != owner.pk}.values())[:2]
     if not helpers:
         return
+    _tick()
     swarms.start_swarm(ticket, question=QUESTION, invite=helpers, actor=Actor.for_user(owner))
+    _tick()
     ticket_services.add_note(
         ticket,
         body=f"@{handle_for(owner)} yes: the report counts a refund once per retry. "
@@ -106,9 +159,14 @@ def _start_a_swarm(teams: dict[str, Team]) -> None:
     )
 
 
-def _open_tickets(team: Team) -> QuerySet[Ticket]:
+def _open_tickets(team: Team, *, quiet_since: datetime) -> QuerySet[Ticket]:
+    """Unsolved tickets of ``team`` untouched since ``quiet_since``, so what the demo adds
+    comes after everything already on them."""
     return Ticket.objects.filter(
-        team=team, status__in=UNSOLVED_STATUSES, merged_into__isnull=True
+        team=team,
+        status__in=UNSOLVED_STATUSES,
+        merged_into__isnull=True,
+        updated_at__lt=quiet_since,
     ).order_by("number")
 
 
@@ -121,6 +179,7 @@ def _held_by_member(ticket: Ticket | None, team: Team) -> User | None:
         return next(m for m in members if m.pk == ticket.assignee_id)
     if not members:
         return None
+    _tick()
     ticket_services.assign_ticket(ticket, assignee=members[0], actor=Actor.for_user(members[0]))
     return members[0]
 
