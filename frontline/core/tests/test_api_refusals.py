@@ -162,9 +162,7 @@ REFUSED: dict[Operation, Refused] = {
     # only its owner (the assignee; the world's ticket has none) or a supervisor swarms.
     ("POST", f"{V1}/tickets/{{ticket_id}}/escalate"): Refused(STAFF_WORK, {"reason": "Up"}),
     ("POST", f"{V1}/tickets/{{ticket_id}}/de-escalate"): Refused(STAFF_WORK, {"reason": "Down"}),
-    ("GET", f"{V1}/tickets/{{ticket_id}}/escalations"): Refused(
-        {"outsider": 404, "customer": 403}
-    ),
+    ("GET", f"{V1}/tickets/{{ticket_id}}/escalations"): Refused({"outsider": 404, "customer": 403}),
     ("GET", f"{V1}/tickets/{{ticket_id}}/swarm"): Refused({"outsider": 404, "customer": 403}),
     ("POST", f"{V1}/tickets/{{ticket_id}}/swarm"): Refused(
         {**STAFF_WORK, "agent": 403}, {"question": "Help?", "invite": ["$user_id"]}
