@@ -187,7 +187,7 @@ def _add_members(
         )
         for user in users
     )
-    url = reverse("tickets:ticket", args=[ticket.number])
+    url = reverse("routing:swarm-open", args=[ticket.number])
     for user in users:
         ticket_services.add_collaborator(ticket, user=user, actor=actor)
         notify(

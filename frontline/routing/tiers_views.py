@@ -80,8 +80,16 @@ def panel_state(ticket: Ticket, user: User, *, error: str = "") -> PanelState:
 def tier_panel(request: HttpRequest, number: int) -> HttpResponse:
     actor = web_actor(request)
     ticket = get_ticket_by_number_for(actor, number, related=("team",))
-    swarms.acknowledge_swarm(ticket, actor=actor)
     return _panel(request, actor, ticket)
+
+
+@staff_required
+def open_swarm(request: HttpRequest, number: int) -> HttpResponse:
+    """Where invitations link: marks the invitation seen, then opens the ticket."""
+    actor = web_actor(request)
+    ticket = get_ticket_by_number_for(actor, number, related=("team",))
+    swarms.acknowledge_swarm(ticket, actor=actor)
+    return HttpResponseRedirect(reverse("tickets:ticket", args=[ticket.number]))
 
 
 @require_POST

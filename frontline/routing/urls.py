@@ -11,6 +11,7 @@ urlpatterns += [
     path("tickets/<int:number>/tier-swarm/", tiers_views.tier_panel, name="tier-panel"),
     path("tickets/<int:number>/escalate/", tiers_views.escalate, name="escalate"),
     path("tickets/<int:number>/de-escalate/", tiers_views.de_escalate, name="de-escalate"),
+    path("tickets/<int:number>/swarm/", tiers_views.open_swarm, name="swarm-open"),
     path("tickets/<int:number>/swarm/new/", tiers_views.start_swarm, name="swarm-start"),
     path("tickets/<int:number>/swarm/members/", tiers_views.invite_to_swarm, name="swarm-invite"),
     path("tickets/<int:number>/swarm/end/", tiers_views.end_swarm, name="swarm-end"),

@@ -63,6 +63,7 @@ def test_starting_a_swarm_invites_notifies_and_shares_the_ticket(ticket, agent, 
     assert invite.kind == NotificationKind.SWARM_INVITE
     assert invite.title == f"Alice Agent asked you to swarm on #{ticket.number}"
     assert invite.excerpt == "Why was the card charged twice?"
+    assert invite.url == f"/tickets/{ticket.number}/swarm/"  # opens it and marks it seen
     note = ticket.messages.filter(kind=MessageKind.NOTE).get()
     assert note.body_text == (
         "Alice Agent started a swarm: Why was the card charged twice?\n"
@@ -270,6 +271,7 @@ def test_the_swarming_page_lists_only_running_swarms_the_agent_is_in(
     toms = signed_in(teammate).get("/swarming/").content.decode()
 
     assert f'data-swarm-ticket="{ticket.number}"' in bens
+    assert "new</span>" in bens
     assert f'data-swarm-ticket="{other.number}"' not in bens  # refused: not in that swarm
     assert f'data-swarm-ticket="{finished.number}"' not in bens
     assert alices.count("data-swarm-ticket=") == 2
@@ -349,3 +351,15 @@ def test_the_panel_costs_the_same_queries_with_or_without_a_swarm(ticket, agent,
     assert "Tom Teammate" in page
     # The swarm made the three others collaborators: the panel lists them in the same query.
     assert len(swarmed) == len(plain)
+
+
+def test_opening_the_invitation_marks_it_seen(ticket, agent, ben, outsider):
+    start(ticket, agent, ben)
+    client = signed_in(ben)
+
+    response = client.get(f"/tickets/{ticket.number}/swarm/")
+
+    assert response["Location"] == f"/tickets/{ticket.number}/"
+    assert SwarmMember.objects.get(user=ben).acknowledged_at is not None
+    assert "new</span>" not in client.get("/swarming/").content.decode()
+    assert signed_in(outsider).get(f"/tickets/{ticket.number}/swarm/").status_code == 404
