@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from frontline.accounts.models import User
-from frontline.accounts.permissions import can_write_tickets
+from frontline.accounts.permissions import can_manage_routing, can_write_tickets
 from frontline.accounts.web import staff_required, web_actor
 from frontline.core.actors import Actor
 from frontline.core.errors import FrontlineError
@@ -175,24 +175,33 @@ def end_swarm(request: HttpRequest, number: int) -> HttpResponse:
 
 @staff_required
 def swarming(request: HttpRequest) -> HttpResponse:
-    """The active swarms the agent owns or was invited to, newest first."""
+    """The active swarms the agent owns or was invited to, newest first; supervisors may
+    list every running swarm (``?all=1``)."""
     actor = web_actor(request)
-    rows = _my_active_swarms(actor)
-    return render(request, "routing/tiers/swarming.html", {"rows": rows, "section": "swarming"})
+    user = actor.user
+    assert user is not None  # noqa: S101 - staff_required signed them in
+    everything = request.GET.get("all") == "1" and can_manage_routing(user)
+    context = {
+        "rows": _active_swarms(actor, everything=everything),
+        "everything": everything,
+        "may_see_all": can_manage_routing(user),
+        "section": "swarming",
+    }
+    return render(request, "routing/tiers/swarming.html", context)
 
 
-def _my_active_swarms(actor: Actor) -> list[SwarmMember]:
+def _active_swarms(actor: Actor, *, everything: bool) -> list[SwarmMember]:
+    """One row per swarm: the agent's own membership, or for ``everything`` each owner's."""
     user = actor.user
     assert user is not None  # noqa: S101 - staff_required signed them in
     everyone = Prefetch(
         "swarm__members",
         queryset=SwarmMember.objects.select_related("user").order_by("-is_owner", "invited_at"),
     )
+    mine = {"is_owner": True} if everything else {"user_id": user.pk}
     rows = (
         SwarmMember.objects.filter(
-            user_id=user.pk,
-            active=True,
-            swarm__ticket__in=tickets_visible_to(actor).values("pk"),
+            active=True, swarm__ticket__in=tickets_visible_to(actor).values("pk"), **mine
         )
         .select_related("swarm__ticket", "swarm__owner", "swarm__ticket__team")
         .prefetch_related(everyone)

@@ -363,3 +363,13 @@ def test_opening_the_invitation_marks_it_seen(ticket, agent, ben, outsider):
     assert SwarmMember.objects.get(user=ben).acknowledged_at is not None
     assert "new</span>" not in client.get("/swarming/").content.decode()
     assert signed_in(outsider).get(f"/tickets/{ticket.number}/swarm/").status_code == 404
+
+
+def test_supervisors_may_list_every_running_swarm(ticket, agent, ben, supervisor, teammate):
+    start(ticket, agent, ben)
+
+    everything = signed_in(supervisor).get("/swarming/?all=1").content.decode()
+    only_mine = signed_in(teammate).get("/swarming/?all=1").content.decode()
+
+    assert f'data-swarm-ticket="{ticket.number}"' in everything
+    assert "data-swarm-ticket=" not in only_mine  # refused: an agent sees only their own
