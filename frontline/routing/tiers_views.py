@@ -33,6 +33,7 @@ class PanelState:
     may_de_escalate: bool
     members: list[SwarmMember] = field(default_factory=list)
     may_lead: bool = False
+    may_work: bool = False
     error: str = ""
 
     @property
@@ -72,6 +73,7 @@ def panel_state(ticket: Ticket, user: User, *, error: str = "") -> PanelState:
         may_de_escalate=escalations > (facts.get("tier_summary__de_escalations") or 0),
         members=members,
         may_lead=swarms.may_lead(user, ticket),
+        may_work=can_write_tickets(user),
         error=error,
     )
 

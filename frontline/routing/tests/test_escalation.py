@@ -253,6 +253,13 @@ def test_the_panel_escalates_without_javascript(ticket, agent, tier2):
     assert ticket.team == tier2
 
 
+def test_analysts_see_the_tier_but_no_escalate_button(ticket, analyst):
+    page = signed_in(analyst).get(f"/tickets/{ticket.number}/").content.decode()
+
+    assert "Tier 1 · highest 1 · escalated 0 times" in " ".join(page.split())
+    assert "data-escalate-form" not in page
+
+
 def test_the_panel_shows_the_refusal(ticket, agent):
     response = signed_in(agent).post(
         f"/tickets/{ticket.number}/escalate/", {"reason": ""}, headers={"HX-Request": "true"}

@@ -159,6 +159,12 @@ def test_a_swarm_member_can_note_and_mention_and_the_mentioned_are_told(
     mention = teammate.notifications.get(kind=NotificationKind.MENTION)
     assert mention.title == f"Ben Billing mentioned you on #{ticket.number}"
 
+    services.add_note(ticket, body=f"Thanks @{handle_for(ben)}!", actor=as_(agent))
+
+    assert ben.notifications.get(kind=NotificationKind.MENTION).title == (
+        f"Alice Agent mentioned you on #{ticket.number}"
+    )
+
 
 # --- Suggestions -----------------------------------------------------------------------------
 
