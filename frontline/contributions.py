@@ -10,9 +10,15 @@ apps and they are added or removed without editing it.
 
 CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
     # Side panels of the ticket page: templates rendered with the page's context.
-    "ticket.panels": ("frontline.sla.contributions.SLA_PANEL",),
+    "ticket.panels": (
+        "frontline.sla.contributions.SLA_PANEL",
+        "frontline.triage.contributions.TRIAGE_PANEL",
+    ),
     # What a message in the staff timeline shows beneath its body.
-    "message.footers": ("frontline.channels.email.contributions.DELIVERY",),
+    "message.footers": (
+        "frontline.channels.email.contributions.DELIVERY",
+        "frontline.triage.contributions.SIGNAL_FOOTER",
+    ),
     # Fields the ticket API's detail (GET /tickets/{id}) carries beyond the ticket's own.
     "ticket.detail_fields": ("frontline.sla.contributions.SLA_FIELD",),
     # Fields a customer's API page (GET /customers/{id}) carries: their latest tickets.
@@ -20,4 +26,6 @@ CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
     # The ticket's next due time: the "due" sort and filters of the inbox and the API, and
     # the inbox row's "due in" badge. At most one; without one, no ticket is ever due.
     "ticket.due_time": ("frontline.sla.contributions.DUE_TIME",),
+    # Business calendars for the condition language's within_calendar (triage rules).
+    "calendar.hours": ("frontline.sla.contributions.CALENDAR_HOURS",),
 }

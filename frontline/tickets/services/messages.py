@@ -122,6 +122,10 @@ def open_ticket(
         },
         at=now,
     )
+    # Tags before the request, so reactions to the first message (triage rules) see them
+    # and their own tags are not replaced afterwards.
+    if tags:
+        replace_tags(ticket, tags, actor=actor)
     _add_message(
         ticket,
         content,
@@ -134,8 +138,6 @@ def open_ticket(
         at=now,
         counted=True,
     )
-    if tags:
-        replace_tags(ticket, tags, actor=actor)
     return ticket
 
 
