@@ -35,4 +35,5 @@ HANDLERS: dict[str, tuple[str, ...]] = {
 # imports) calls once with every (event, ticket) pair instead of once per event.
 BATCH_FORMS: dict[str, str] = {
     "frontline.sla.handlers.on_ticket_event": "frontline.sla.handlers.on_ticket_events",
+    "frontline.triage.handlers.on_message_added": "frontline.triage.handlers.on_messages_added",
 }

@@ -201,7 +201,8 @@ class _Validator:
         return spec
 
     def value(self, node: dict[str, Any], op: Op, spec: Field | None, path: str) -> None:
-        present, value = "value" in node, node.get("value")
+        present = "value" in node
+        value: Any = node.get("value")
         message = _value_problem(op, spec, present, value)
         known = self.calendar_ids
         if message is None and op.value == "calendar" and known and not known(int(value)):
@@ -255,7 +256,8 @@ def _scalar_problem(value: Any, spec: Field | None) -> str | None:
 
 
 def _ordered_problem(value: Any, spec: Field | None) -> str | None:
-    if (spec is not None and spec.kind is Kind.DATETIME) or isinstance(value, str):
+    wants_moment = spec.kind is Kind.DATETIME if spec is not None else isinstance(value, str)
+    if wants_moment:
         return None if _as_datetime(value) is not None else "Expected an ISO 8601 date and time."
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     return None if is_number else "Expected a number."

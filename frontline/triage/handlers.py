@@ -5,6 +5,7 @@ On every inbound customer message: its language and sentiment. On a new ticket's
 then test the request's text, language and sentiment as well as the ticket's fields.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from frontline.tickets.models import AuthorType, Direction, Message, Ticket, TicketEvent
@@ -14,12 +15,9 @@ from frontline.triage.models import MessageSignal
 
 
 def on_message_added(*, event: TicketEvent, ticket: Ticket, **_: Any) -> None:
-    data = event.data
-    if data.get("direction") != Direction.INBOUND or data.get("author_type") != (
-        AuthorType.CUSTOMER
-    ):
+    if not _is_customers(event):
         return
-    message = Message.objects.filter(pk=data.get("message_id")).first()
+    message = Message.objects.filter(pk=event.data.get("message_id")).first()
     if message is None:
         return
     signal = record_signal(message)
@@ -29,8 +27,14 @@ def on_message_added(*, event: TicketEvent, ticket: Ticket, **_: Any) -> None:
 
 
 def record_signal(message: Message) -> MessageSignal:
+    signal = _signal_row(message)
+    signal.save(force_insert=True)
+    return signal
+
+
+def _signal_row(message: Message) -> MessageSignal:
     reading = signals.read(message.visible_text or message.body_text)
-    return MessageSignal.objects.create(
+    return MessageSignal(
         message=message,
         ticket_id=message.ticket_id,
         language=reading.language,
@@ -43,5 +47,23 @@ def record_signal(message: Message) -> MessageSignal:
 
 def _is_request(ticket: Ticket, event: TicketEvent) -> bool:
     """The first message of a ticket being opened: ``open_ticket`` counts it on the new
-    row and gives it the ticket's own time."""
-    return ticket.message_count == 1 and event.created_at == ticket.created_at
+    row before recording it; every later message is counted first (so 2 or more)."""
+    return ticket.message_count == 1
+
+
+def on_messages_added(pairs: Sequence[tuple[TicketEvent, Ticket]]) -> None:
+    """``on_message_added`` for batch imports: the signals of all their inbound customer
+    messages in two queries. Imported tickets are history: rules do not run on them."""
+    wanted = [event.data.get("message_id") for event, _ in pairs if _is_customers(event)]
+    messages = Message.objects.filter(pk__in=[m for m in wanted if m]).only(
+        "id", "ticket_id", "body_text", "visible_text", "created_at"
+    )
+    MessageSignal.objects.bulk_create([_signal_row(m) for m in messages], ignore_conflicts=True)
+
+
+def _is_customers(event: TicketEvent) -> bool:
+    data = event.data
+    return bool(
+        data.get("direction") == Direction.INBOUND
+        and data.get("author_type") == AuthorType.CUSTOMER
+    )
