@@ -24,7 +24,7 @@ FIELDS: dict[str, Field] = {
     "status": Field(Kind.CHOICE, "The ticket's status.", tuple(Status.values)),
     "category": Field(Kind.TEXT, "The category's slug, e.g. billing."),
     "team": Field(Kind.TEXT, "The team's slug, e.g. tier-1."),
-    "tags": Field(Kind.LIST, "The ticket's tags."),
+    "tags": Field(Kind.LIST, "Tags set so far (by earlier rules); the creator's come after."),
     "sender.email": Field(Kind.TEXT, "The customer's primary email address."),
     "sender.domain": Field(Kind.TEXT, "The domain of that address, e.g. example.com."),
     "customer.name": Field(Kind.TEXT, "The customer's name."),

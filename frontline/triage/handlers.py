@@ -27,12 +27,12 @@ def on_message_added(*, event: TicketEvent, ticket: Ticket, **_: Any) -> None:
 
 
 def record_signal(message: Message) -> MessageSignal:
-    signal = _signal_row(message)
+    signal = signal_row(message)
     signal.save(force_insert=True)
     return signal
 
 
-def _signal_row(message: Message) -> MessageSignal:
+def signal_row(message: Message) -> MessageSignal:
     reading = signals.read(message.visible_text or message.body_text)
     return MessageSignal(
         message=message,
@@ -58,7 +58,7 @@ def on_messages_added(pairs: Sequence[tuple[TicketEvent, Ticket]]) -> None:
     messages = Message.objects.filter(pk__in=[m for m in wanted if m]).only(
         "id", "ticket_id", "body_text", "visible_text", "created_at"
     )
-    MessageSignal.objects.bulk_create([_signal_row(m) for m in messages], ignore_conflicts=True)
+    MessageSignal.objects.bulk_create([signal_row(m) for m in messages], ignore_conflicts=True)
 
 
 def _is_customers(event: TicketEvent) -> bool:

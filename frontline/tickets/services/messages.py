@@ -122,10 +122,6 @@ def open_ticket(
         },
         at=now,
     )
-    # Tags before the request, so reactions to the first message (triage rules) see them
-    # and their own tags are not replaced afterwards.
-    if tags:
-        replace_tags(ticket, tags, actor=actor)
     _add_message(
         ticket,
         content,
@@ -138,6 +134,8 @@ def open_ticket(
         at=now,
         counted=True,
     )
+    if tags:  # beside any that reactions to the request added (triage rules)
+        replace_tags(ticket, tags, actor=actor, keep_current=True)
     return ticket
 
 
