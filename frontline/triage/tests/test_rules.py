@@ -2,6 +2,7 @@
 a broken rule skipped and reported, the rules page and API for supervisors only."""
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -18,7 +19,11 @@ REFUND = {"field": "subject", "op": "contains", "value": "refund"}
 
 
 def new_rule(supervisor, **fields):
-    values = {"name": "Refunds", "conditions": {"all": [REFUND]}, "add_tags": ["refund"]}
+    values: dict[str, Any] = {
+        "name": "Refunds",
+        "conditions": {"all": [REFUND]},
+        "add_tags": ["refund"],
+    }
     values.update(fields)
     return rules.create_rule(fields=rules.RuleFields(**values), actor=Actor.for_user(supervisor))
 
@@ -138,7 +143,8 @@ def test_a_broken_rule_is_skipped_and_reported_and_the_ticket_still_opens(superv
     assert "Unknown field 'nope'" in broken.last_error
     assert broken.last_error_at is not None
     page = signed_in(supervisor).get("/triage/").content.decode()
-    assert "Unknown field" in page and "Error" in page
+    assert "Unknown field" in page
+    assert "Error" in page
 
 
 def test_a_change_the_ticket_refuses_undoes_only_that_rule(supervisor, customer):
@@ -185,7 +191,7 @@ def test_only_supervisors_and_above_change_rules(agent, supervisor):
 
 
 def test_moving_a_rule_renumbers_them_all(supervisor):
-    a, b, c = (new_rule(supervisor, name=n) for n in "ABC")
+    *_, c = (new_rule(supervisor, name=n) for n in "ABC")
 
     rules.move_rule(c, position=0, actor=Actor.for_user(supervisor))
 
@@ -222,7 +228,8 @@ def test_the_rules_page_lists_creates_previews_and_refuses_associates(supervisor
     assert TriageRule.objects.get().add_tags == ["money", "refund"]
     assert "1 of 2" in preview.content.decode()
     assert "Refund for May" in preview.content.decode()
-    assert bad.status_code == 422 and "not valid JSON" in bad.content.decode()
+    assert bad.status_code == 422
+    assert "not valid JSON" in bad.content.decode()
     assert "subject contains &quot;refund&quot;" in listed
     for path in ("/triage/", "/triage/rules/new/"):
         assert signed_in(agent).get(path).status_code == 403
@@ -245,7 +252,8 @@ def test_the_rules_api_creates_reads_changes_and_deletes(supervisor, agent, api_
     assert created.status_code == 201
     assert created.json()["summary"] == 'subject contains "refund"'
     assert changed.json()["is_active"] is False
-    assert invalid.status_code == 422 and invalid.json()["field"] == "conditions.field"
+    assert invalid.status_code == 422
+    assert invalid.json()["field"] == "conditions.field"
     assert [r["id"] for r in listed["items"]] == [rule_id]
     assert api_as(agent).post("/api/v1/triage/rules", body).status_code == 403
     assert api_as(agent).delete(f"/api/v1/triage/rules/{rule_id}").status_code == 403

@@ -19,7 +19,8 @@ def test_a_negative_english_message_gets_a_negative_score():
     reading = read("This is the third time it broke. Terrible service, I am furious.")
 
     assert (reading.language, reading.sentiment_label) == ("en", "negative")
-    assert reading.sentiment is not None and reading.sentiment < -0.5
+    assert reading.sentiment is not None
+    assert reading.sentiment < -0.5
 
 
 def test_a_german_message_is_read_as_german_without_an_english_score():
