@@ -259,3 +259,20 @@ def test_the_rules_api_creates_reads_changes_and_deletes(supervisor, agent, api_
     assert api_as(agent).delete(f"/api/v1/triage/rules/{rule_id}").status_code == 403
     assert client.delete(f"/api/v1/triage/rules/{rule_id}").status_code == 204
     assert not TriageRule.objects.exists()
+
+
+def test_a_rule_can_test_business_hours_of_an_sla_calendar(supervisor, customer):
+    always_closed = factories.make_calendar(name="Closed", weekly_hours={})
+    new_rule(
+        supervisor,
+        name="Out of hours",
+        conditions={"field": "now", "op": "outside_calendar", "value": always_closed.pk},
+        add_tags=["out-of-hours"],
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        new_rule(supervisor, conditions={"field": "now", "op": "within_calendar", "value": 9999})
+
+    ticket = factories.make_ticket(customer=customer)
+
+    assert list(ticket.tags.values_list("name", flat=True)) == ["out-of-hours"]
+    assert refused.value.field == "conditions.value"
