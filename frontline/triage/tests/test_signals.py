@@ -82,3 +82,19 @@ def test_the_ticket_page_shows_each_messages_language_and_sentiment(agent, team,
 
     assert "English · negative (\u2212" in page
     assert "English · negative" in panel
+
+
+def test_batch_imports_get_their_readings_in_bulk(customer, django_assert_num_queries):
+    from frontline.tickets.models import EventType
+    from frontline.triage.handlers import on_messages_added
+
+    tickets = [
+        factories.make_ticket(customer=customer, body="Great, thank you so much!") for _ in range(3)
+    ]
+    MessageSignal.objects.all().delete()
+    pairs = [(t.events.get(type=EventType.MESSAGE_ADDED), t) for t in tickets]
+
+    with django_assert_num_queries(2):  # the messages, then one insert
+        on_messages_added(pairs)
+
+    assert list(MessageSignal.objects.values_list("sentiment_label", flat=True)) == ["positive"] * 3
