@@ -31,7 +31,7 @@ class _Signal:
     def render(self, row: Any, *, ticket_number: int, csrf_token: str) -> str:
         label = escape(row.sentiment_label or "unknown")
         return (
-            f'<div class="message-signal signal-{label}" '
+            f'<div class="message-signal small muted signal-{label}" '
             f'title="Language confidence {row.language_confidence:.0%}">'
             f"{escape(signal_text(row))}</div>\n"
         )
