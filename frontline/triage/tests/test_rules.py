@@ -276,3 +276,25 @@ def test_a_rule_can_test_business_hours_of_an_sla_calendar(supervisor, customer)
 
     assert list(ticket.tags.values_list("name", flat=True)) == ["out-of-hours"]
     assert refused.value.field == "conditions.value"
+
+
+def test_the_admin_saves_rules_through_the_service_and_shows_its_refusal(admin_user):
+    client = signed_in(admin_user)
+    form = {
+        "name": "From the admin",
+        "description": "",
+        "is_active": "on",
+        "conditions": json.dumps({"field": "subjekt", "op": "eq", "value": "x"}),
+        "set_priority": "high",
+        "add_tags": "[]",
+        "position": "0",
+    }
+
+    refused = client.post("/admin/triage/triagerule/add/", form, follow=True)
+    form["conditions"] = json.dumps(REFUND)
+    saved = client.post("/admin/triage/triagerule/add/", form)
+
+    assert "Unknown field" in refused.content.decode()
+    assert saved.status_code == 302
+    rule = TriageRule.objects.get()
+    assert (rule.name, rule.set_priority, rule.created_by) == ("From the admin", "high", admin_user)
