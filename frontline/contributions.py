@@ -13,9 +13,13 @@ CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "ticket.panels": (
         "frontline.sla.contributions.SLA_PANEL",
         "frontline.routing.tiers_contributions.TIER_SWARM_PANEL",
+        "frontline.triage.contributions.TRIAGE_PANEL",
     ),
     # What a message in the staff timeline shows beneath its body.
-    "message.footers": ("frontline.channels.email.contributions.DELIVERY",),
+    "message.footers": (
+        "frontline.channels.email.contributions.DELIVERY",
+        "frontline.triage.contributions.SIGNAL_FOOTER",
+    ),
     # Fields the ticket API's detail (GET /tickets/{id}) carries beyond the ticket's own.
     "ticket.detail_fields": (
         "frontline.sla.contributions.SLA_FIELD",
@@ -26,4 +30,6 @@ CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
     # The ticket's next due time: the "due" sort and filters of the inbox and the API, and
     # the inbox row's "due in" badge. At most one; without one, no ticket is ever due.
     "ticket.due_time": ("frontline.sla.contributions.DUE_TIME",),
+    # Business calendars for the condition language's within_calendar (triage rules).
+    "calendar.hours": ("frontline.sla.contributions.CALENDAR_HOURS",),
 }

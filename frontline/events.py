@@ -13,6 +13,8 @@ HANDLERS: dict[str, tuple[str, ...]] = {
         "frontline.sla.handlers.on_ticket_event",
         # A public reply to the customer goes out by email (send job enqueued on commit).
         "frontline.channels.email.handlers.email_public_reply",
+        # Language and sentiment of inbound messages; triage rules on a new ticket's request.
+        "frontline.triage.handlers.on_message_added",
     ),
     # SLA clocks replay the log in the same transaction (frontline/sla/handlers.py).
     "ticket.created": ("frontline.sla.handlers.on_ticket_event",),
@@ -37,4 +39,5 @@ HANDLERS: dict[str, tuple[str, ...]] = {
 # imports) calls once with every (event, ticket) pair instead of once per event.
 BATCH_FORMS: dict[str, str] = {
     "frontline.sla.handlers.on_ticket_event": "frontline.sla.handlers.on_ticket_events",
+    "frontline.triage.handlers.on_message_added": "frontline.triage.handlers.on_messages_added",
 }

@@ -34,6 +34,12 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "allowed": "frontline.accounts.permissions.is_administrator",
     },
     {
+        "label": "Triage",
+        "url": "triage:rules",
+        "section": "triage",
+        "allowed": "frontline.accounts.permissions.can_manage_routing",
+    },
+    {
         "label": "Admin",
         "url": "/admin/",
         "section": "admin",

@@ -60,6 +60,7 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
 # with ``load_demo(*, now)`` that writes through that app's services.
 APP_DEMOS: tuple[str, ...] = (
     "frontline.sla.demo",
+    "frontline.triage.demo",
     "frontline.routing.tiers_demo",
 )
 

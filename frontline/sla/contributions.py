@@ -87,3 +87,22 @@ class _DueTime:
 SLA_FIELD = _SlaField()
 DUE_TIME = _DueTime()
 SLA_PANEL = TicketPanel(template="sla/_ticket_panel.html")
+
+
+class _CalendarHours:
+    """Whether a business calendar is open at a moment, for conditions that name one
+    (``within_calendar`` in triage rules and automation triggers)."""
+
+    def exists(self, calendar_id: int) -> bool:
+        from frontline.sla.models import Calendar
+
+        return Calendar.objects.filter(pk=calendar_id).exists()
+
+    def is_open(self, calendar_id: int, at: datetime) -> bool:
+        from frontline.sla.models import Calendar
+        from frontline.sla.schedules import compile_calendar
+
+        return compile_calendar(Calendar.objects.get(pk=calendar_id)).is_open(at)
+
+
+CALENDAR_HOURS = _CalendarHours()

@@ -27,6 +27,7 @@ from frontline.sla.models import Calendar, SlaPolicy
 from frontline.testing import factories
 from frontline.tickets import services
 from frontline.tickets.models import Message, Ticket, TicketEvent
+from frontline.triage.models import TriageRule
 
 Operation = tuple[str, str]
 
@@ -45,6 +46,7 @@ class Refused:
 
 OFFICE = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
 CLOSE = [{"type": "set_status", "status": "closed"}]
+TRIAGE_RULE = {"name": "Refunds", "conditions": {"all": []}, "add_tags": ["refund"]}
 RULE = {"name": "Close solved", "statuses": ["solved"], "amount": 4, "actions": CLOSE}
 # The ticket of the team: outsiders do not see it, analysts may not change it, another
 # customer does not see it, and its own customer may not do staff work on it.
@@ -173,6 +175,14 @@ REFUSED: dict[Operation, Refused] = {
     ("POST", f"{V1}/tickets/{{ticket_id}}/swarm/end"): Refused(
         {**STAFF_WORK, "agent": 403}, {"outcome": "Done"}
     ),
+    ("GET", f"{V1}/triage/rules"): Refused(STAFF_READ),
+    ("POST", f"{V1}/triage/rules"): Refused(CONFIGURE, TRIAGE_RULE),
+    ("GET", f"{V1}/triage/rules/{{triage_rule_id}}"): Refused(STAFF_READ),
+    ("PATCH", f"{V1}/triage/rules/{{triage_rule_id}}"): Refused(CONFIGURE, {"name": "Y"}),
+    ("DELETE", f"{V1}/triage/rules/{{triage_rule_id}}"): Refused(CONFIGURE),
+    ("GET", f"{V1}/triage/tickets/{{ticket_id}}/related"): Refused(
+        {"outsider": 404, "customer": 403}
+    ),
 }
 # Operations every signed-in caller may use, each on their own things only.
 OPEN: dict[Operation, str] = {
@@ -249,6 +259,7 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         "token_id": agent.api_tokens.get().pk,
         "team_id": team.pk,
         "skill_id": factories.make_skill(name="Billing").pk,
+        "triage_rule_id": TriageRule.objects.create(name="Spare", add_tags=["spare"]).pk,
     }
     values = {
         "$other": other.pk,
@@ -282,6 +293,7 @@ def state() -> dict[str, Any]:
         "rules": list(TimeRule.objects.values_list("pk", "amount")),
         "mailboxes": list(Mailbox.objects.values_list("pk", "name", "ingest_token_hash")),
         "templates": EmailTemplate.objects.count(),
+        "triage_rules": list(TriageRule.objects.values_list("pk", "name", "is_active")),
     }
 
 

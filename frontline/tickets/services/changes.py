@@ -274,9 +274,14 @@ def apply_status(ticket: Ticket, status: Status, *, actor: Actor) -> None:
     _record_status(ticket, status, actor=actor)
 
 
-def replace_tags(ticket: Ticket, names: Sequence[str], *, actor: Actor) -> None:
+def replace_tags(
+    ticket: Ticket, names: Sequence[str], *, actor: Actor, keep_current: bool = False
+) -> None:
+    """Make ``names`` the ticket's tags; with ``keep_current``, add them to those it has."""
     wanted = _normalise_tags(names)
     current = set(ticket.tags.values_list("name", flat=True))
+    if keep_current:
+        wanted = sorted({*wanted, *current})
     added, removed = sorted(set(wanted) - current), sorted(current - set(wanted))
     if not added and not removed:
         return

@@ -134,8 +134,8 @@ def open_ticket(
         at=now,
         counted=True,
     )
-    if tags:
-        replace_tags(ticket, tags, actor=actor)
+    if tags:  # beside any that reactions to the request added (triage rules)
+        replace_tags(ticket, tags, actor=actor, keep_current=True)
     return ticket
 
 

@@ -1,3 +1,6 @@
 """Triage's models, one module per concern; every one is imported here for Django."""
 
-__all__: list[str] = []
+from frontline.triage.models.rules import RuleFiring, TriageRule
+from frontline.triage.models.signals import MessageSignal, SentimentLabel
+
+__all__: list[str] = ["MessageSignal", "RuleFiring", "SentimentLabel", "TriageRule"]
