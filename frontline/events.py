@@ -34,3 +34,14 @@ HANDLERS: dict[str, tuple[str, ...]] = {
 BATCH_FORMS: dict[str, str] = {
     "frontline.sla.handlers.on_ticket_event": "frontline.sla.handlers.on_ticket_events",
 }
+
+# Routing (frontline/routing/handlers.py): new and moved tickets are routed and freed
+# capacity is offered to the next in line, each queued on commit; appended to the lists.
+ROUTING_HANDLERS: tuple[tuple[str, str], ...] = (
+    ("ticket.created", "frontline.routing.handlers.route_new_ticket"),
+    ("ticket.team_changed", "frontline.routing.handlers.route_new_ticket"),
+    ("ticket.status_changed", "frontline.routing.handlers.offer_freed_capacity"),
+    ("ticket.assigned", "frontline.routing.handlers.offer_freed_capacity"),
+)
+for _event, _path in ROUTING_HANDLERS:
+    HANDLERS[_event] = (*HANDLERS.get(_event, ()), _path)
