@@ -158,6 +158,23 @@ REFUSED: dict[Operation, Refused] = {
     ("PUT", f"{V1}/users/{{user_id}}/skills/{{skill_id}}"): Refused(CONFIGURE, {"proficiency": 3}),
     ("GET", f"{V1}/skills"): Refused(STAFF_READ),
     ("POST", f"{V1}/skills"): Refused(CONFIGURE, {"name": "Refunds"}),
+    # Routing: presence is staff's own; settings and others' presence are for supervisors.
+    ("GET", f"{V1}/me/presence"): Refused(STAFF_READ),
+    ("PUT", f"{V1}/me/presence"): Refused(STAFF_READ, {"status": "online"}),
+    ("PUT", f"{V1}/routing/agents/{{user_id}}/presence"): Refused(
+        {"agent": 403, "analyst": 403, "customer": 403}, {"status": "online"}
+    ),
+    ("GET", f"{V1}/tickets/{{ticket_id}}/routing"): Refused({"outsider": 404, "customer": 403}),
+    ("GET", f"{V1}/routing/teams"): Refused(STAFF_READ),
+    ("PATCH", f"{V1}/routing/teams/{{team_id}}"): Refused(
+        {"agent": 403, "analyst": 403, "customer": 403}, {"strategy": "round_robin"}
+    ),
+    ("GET", f"{V1}/routing/agents/{{user_id}}/capacity"): Refused(
+        {"agent": 403, "analyst": 403, "customer": 403}
+    ),
+    ("PUT", f"{V1}/routing/agents/{{user_id}}/capacity"): Refused(
+        {"agent": 403, "analyst": 403, "customer": 403}, {"capacity": {"chat": 2}}
+    ),
 }
 # Operations every signed-in caller may use, each on their own things only.
 OPEN: dict[Operation, str] = {
