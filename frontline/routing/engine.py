@@ -55,6 +55,7 @@ class Need:
 class AgentState:
     user_id: int
     name: str
+    user: User
     online: bool
     idle_since: datetime | None
     skills: dict[int, int] = field(default_factory=dict)
@@ -108,11 +109,12 @@ def load_team(team: Team, *, now: datetime, lock: bool) -> TeamState:
     if lock:
         presences = presences.select_for_update()
     rows = {p.user_id: p for p in presences}
-    names = dict(User.objects.filter(pk__in=member_ids).values_list("pk", "name"))
+    users = {u.pk: u for u in User.objects.filter(pk__in=member_ids)}
     agents = [
         AgentState(
             user_id=uid,
-            name=names.get(uid) or f"Agent {uid}",
+            name=users[uid].name or users[uid].email,
+            user=users[uid],
             online=uid in rows and _is_online(rows[uid], now),
             idle_since=rows[uid].last_assigned_at if uid in rows else None,
         )
@@ -301,7 +303,9 @@ def waiting_tickets(
         )
     else:
         queue = queue.order_by("created_at", "id")
-    return list(queue[:limit])
+    # The tickets stay locked until the pass commits; on PostgreSQL a concurrent pass skips
+    # them rather than waiting (SQLite runs one writer at a time anyway).
+    return list(queue.select_for_update(skip_locked=True, of=("self",))[:limit])
 
 
 @transaction.atomic
@@ -334,17 +338,19 @@ def route_team(
             choice.reason = "Nobody fitted within the wait: moved to the fallback team."
             result.fallbacks.append(ticket.pk)
             trigger_here = "fallback"
-        elif choice.agent is not None and _claim(ticket, choice.agent, now):
+        elif choice.agent is not None:
             assigned.append((ticket, choice.agent, choice))
             choice.agent.load[ticket.channel] = choice.agent.load.get(ticket.channel, 0) + 1
             choice.agent.idle_since = now
             state.settings.round_robin_last = choice.agent.user_id
-        elif choice.agent is not None:
-            continue  # another pass took it first
         else:
             result.waiting += 1
         decisions.append(_decision(ticket, team, state.settings.strategy, choice, trigger_here, now))
-    RoutingDecision.objects.bulk_create(decisions)
+    assigned = _claim(assigned, now)
+    kept = {t.pk for t, _, _ in assigned}
+    RoutingDecision.objects.bulk_create(
+        d for d in decisions if d.assignee_id is None or d.ticket_id in kept
+    )
     _record(assigned, now)
     if assigned and state.settings.strategy == Strategy.ROUND_ROBIN and state.settings.pk:
         TeamRouting.objects.filter(pk=state.settings.pk).update(
@@ -407,14 +413,28 @@ def _languages(ticket_ids: list[int]) -> dict[int, str]:
     return found
 
 
-def _claim(ticket: Ticket, agent: AgentState, now: datetime) -> bool:
-    claimed = Ticket.objects.filter(
-        pk=ticket.pk, assignee__isnull=True, team_id=ticket.team_id, status__in=WORKABLE
-    ).update(assignee_id=agent.user_id, updated_at=now)
-    if claimed:
-        ticket.assignee_id = agent.user_id
-        ticket.updated_at = now
-    return claimed == 1
+def _claim(
+    assigned: list[tuple[Ticket, AgentState, Choice]], now: datetime
+) -> list[tuple[Ticket, AgentState, Choice]]:
+    """Write the assignments, one conditional update per agent: only tickets still
+    unassigned in their team are claimed (they are locked, so all are, but the condition
+    keeps a ticket from ever being assigned twice whatever else runs)."""
+    by_agent: dict[int, list[Ticket]] = {}
+    for ticket, agent, _ in assigned:
+        by_agent.setdefault(agent.user_id, []).append(ticket)
+    lost: set[int] = set()
+    for user_id, tickets in by_agent.items():
+        ids = [t.pk for t in tickets]
+        rows = Ticket.objects.filter(pk__in=ids, assignee__isnull=True, status__in=WORKABLE)
+        if rows.update(assignee_id=user_id, updated_at=now) != len(ids):
+            mine = Ticket.objects.filter(pk__in=ids, assignee_id=user_id, updated_at=now)
+            lost |= set(ids) - set(mine.values_list("pk", flat=True))
+    kept = []
+    for ticket, agent, choice in assigned:
+        if ticket.pk not in lost:
+            ticket.assignee, ticket.updated_at = agent.user, now
+            kept.append((ticket, agent, choice))
+    return kept
 
 
 def _record(assigned: list[tuple[Ticket, AgentState, Choice]], now: datetime) -> None:
