@@ -10,7 +10,10 @@ apps and they are added or removed without editing it.
 
 CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
     # Side panels of the ticket page: templates rendered with the page's context.
-    "ticket.panels": ("frontline.sla.contributions.SLA_PANEL",),
+    "ticket.panels": (
+        "frontline.sla.contributions.SLA_PANEL",
+        "frontline.routing.contributions.ROUTING_PANEL",
+    ),
     # What a message in the staff timeline shows beneath its body.
     "message.footers": ("frontline.channels.email.contributions.DELIVERY",),
     # Fields the ticket API's detail (GET /tickets/{id}) carries beyond the ticket's own.
@@ -21,3 +24,6 @@ CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
     # the inbox row's "due in" badge. At most one; without one, no ticket is ever due.
     "ticket.due_time": ("frontline.sla.contributions.DUE_TIME",),
 }
+# Parts of workspace pages drawn by other apps (``core.contributions.PagePart``).
+CONTRIBUTIONS["workspace.header"] = ("frontline.routing.contributions.PRESENCE_SWITCH",)
+CONTRIBUTIONS["supervisor.panels"] = ("frontline.routing.contributions.ROUTING_BOARD",)

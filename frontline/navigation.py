@@ -27,6 +27,12 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "allowed": "frontline.accounts.permissions.sees_all_tickets",
     },
     {
+        "label": "Routing",
+        "url": "routing:settings",
+        "section": "routing",
+        "allowed": "frontline.accounts.permissions.can_manage_routing",
+    },
+    {
         "label": "Outbox",
         "url": "email:outbox",
         "section": "outbox",

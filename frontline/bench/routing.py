@@ -1,6 +1,6 @@
 """``frontline bench routing``: the routing engine on a throw-away database.
 
-20 teams of 10 agents (200), every agent online with skills at proficiency 1–5, channel
+20 teams of 10 agents (200), every agent online with skills at proficiency 1-5, channel
 capacities (email and portal 60, chat 3 weighing 3), skill requirements per category,
 and the teams' strategies in turn skills-based, least-loaded and round-robin. Then:
 
@@ -114,7 +114,12 @@ def _world(rng: random.Random) -> tuple[list[Team], list[Category]]:
     password = make_password(None)
     agents = User.objects.bulk_create(
         [
-            User(email=f"agent{n}@bench.test", name=f"Agent {n}", role=Role.ASSOCIATE, password=password)
+            User(
+                email=f"agent{n}@bench.test",
+                name=f"Agent {n}",
+                role=Role.ASSOCIATE,
+                password=password,
+            )
             for n in range(TEAMS * PER_TEAM)
         ]
     )

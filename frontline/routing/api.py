@@ -182,7 +182,9 @@ def _team_out(team: Team, row: TeamRouting | None) -> TeamRoutingOut:
     )
 
 
-@router.get("/routing/teams", response=responses({200: TeamRoutingPageOut}), summary="Teams' routing")
+@router.get(
+    "/routing/teams", response=responses({200: TeamRoutingPageOut}), summary="Teams' routing"
+)
 def list_team_routing(request: HttpRequest) -> TeamRoutingPageOut:
     staff_actor(request)
     rows = {r.team_id: r for r in TeamRouting.objects.all()}
@@ -191,9 +193,13 @@ def list_team_routing(request: HttpRequest) -> TeamRoutingPageOut:
 
 
 @router.patch(
-    "/routing/teams/{team_id}", response=responses({200: TeamRoutingOut}), summary="Change a team's routing"
+    "/routing/teams/{team_id}",
+    response=responses({200: TeamRoutingOut}),
+    summary="Change a team's routing",
 )
-def update_team_routing(request: HttpRequest, team_id: int, payload: TeamRoutingIn) -> TeamRoutingOut:
+def update_team_routing(
+    request: HttpRequest, team_id: int, payload: TeamRoutingIn
+) -> TeamRoutingOut:
     actor = staff_actor(request)
     services.ensure_router(actor)
     team = Team.objects.filter(pk=team_id).first()
@@ -234,4 +240,3 @@ def set_agent_capacity(request: HttpRequest, user_id: int, payload: CapacityIn) 
     user = _staff(user_id)
     limits = services.set_capacities(user, limits=payload.capacity, actor=actor)
     return CapacityOut(user_id=user.pk, capacity=limits)
-

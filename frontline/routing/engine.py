@@ -34,7 +34,7 @@ from frontline.routing.models import (
     Strategy,
     TeamRouting,
 )
-from frontline.routing.models.capacity import DEFAULT_MAX, FALLBACK_MAX
+from frontline.routing.models.capacity import default_capacity
 from frontline.tickets import events
 from frontline.tickets.events import NewEvent
 from frontline.tickets.models import EventType, Status, Ticket
@@ -42,6 +42,8 @@ from frontline.tickets.models import EventType, Status, Ticket
 # Only these count toward an agent's load: pending and on-hold tickets wait on others.
 WORKABLE = (Status.NEW, Status.OPEN)
 BATCH = 500
+# Triage's per-message signals (language, sentiment), read when that app has them.
+SIGNAL_MODEL: str = "triage.MessageSignal"
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class AgentState:
     load: dict[str, int] = field(default_factory=dict)
 
     def capacity(self, channel: str) -> int:
-        return self.caps.get(channel, DEFAULT_MAX.get(channel, FALLBACK_MAX))  # type: ignore[call-overload]
+        return self.caps.get(channel, default_capacity(channel))
 
     def has_room(self, channel: str) -> bool:
         return self.load.get(channel, 0) < self.capacity(channel)
@@ -144,7 +146,9 @@ def _is_online(presence: AgentPresence, now: datetime) -> bool:
 def _fill(agents: list[AgentState], team: Team) -> None:
     by_id = {a.user_id: a for a in agents}
     ids = list(by_id)
-    for row in AgentSkill.objects.filter(user_id__in=ids).values("user_id", "skill_id", "proficiency"):
+    for row in AgentSkill.objects.filter(user_id__in=ids).values(
+        "user_id", "skill_id", "proficiency"
+    ):
         by_id[row["user_id"]].skills[row["skill_id"]] = row["proficiency"]
     defaults = dict(
         ChannelCapacity.objects.filter(Q(team=team) | Q(team__isnull=True))
@@ -162,8 +166,8 @@ def _fill(agents: list[AgentState], team: Team) -> None:
         .values("assignee_id", "channel")
         .annotate(n=Count("id"))
     )
-    for row in loads:
-        by_id[row["assignee_id"]].load[row["channel"]] = row["n"]
+    for load in loads:
+        by_id[load["assignee_id"]].load[load["channel"]] = load["n"]
 
 
 def _requirements() -> dict[tuple[str, Any], list[Need]]:
@@ -219,7 +223,11 @@ def choose(
 
 
 def _entry(
-    agent: AgentState, channel: str, needs: Sequence[Need], weights: dict[str, Decimal], now: datetime
+    agent: AgentState,
+    channel: str,
+    needs: Sequence[Need],
+    weights: dict[str, Decimal],
+    now: datetime,
 ) -> dict[str, Any]:
     idle = agent.idle_seconds(now)
     return {
@@ -298,9 +306,8 @@ def waiting_tickets(
         from frontline.sla.contributions import DUE_TIME
 
         never = timezone.now() + timedelta(days=36500)
-        queue = DUE_TIME.annotate(queue, name="routing_due", never=never).order_by(
-            "routing_due", "created_at", "id"
-        )
+        queue = DUE_TIME.annotate(queue, name="routing_due", never=never)
+        queue = queue.order_by("routing_due", "created_at", "id")  # type: ignore[misc]
     else:
         queue = queue.order_by("created_at", "id")
     # The tickets stay locked until the pass commits; on PostgreSQL a concurrent pass skips
@@ -325,13 +332,17 @@ def route_team(
         return result
     tickets = waiting_tickets(team, state.settings, limit=limit, only=only)
     languages = _languages([t.pk for t in tickets])
-    moved_before = _fallen_back([t.pk for t in tickets]) if state.settings.fallback_team_id else set()
+    moved_before = (
+        _fallen_back([t.pk for t in tickets]) if state.settings.fallback_team_id else set()
+    )
     assigned: list[tuple[Ticket, AgentState, Choice]] = []
     decisions: list[RoutingDecision] = []
     for ticket in tickets:
         relax = _relax_level(ticket, state.settings, now)
         trigger_here = trigger
-        choice = choose(ticket, state, now=now, relax=min(relax, 1), language=languages.get(ticket.pk))
+        choice = choose(
+            ticket, state, now=now, relax=min(relax, 1), language=languages.get(ticket.pk)
+        )
         fallback = state.settings.fallback_team_id and ticket.pk not in moved_before
         if choice.agent is None and relax >= 2 and fallback:
             choice.relaxations.append(f"moved to the fallback team {state.settings.fallback_team}")
@@ -345,7 +356,9 @@ def route_team(
             state.settings.round_robin_last = choice.agent.user_id
         else:
             result.waiting += 1
-        decisions.append(_decision(ticket, team, state.settings.strategy, choice, trigger_here, now))
+        decisions.append(
+            _decision(ticket, team, state.settings.strategy, choice, trigger_here, now)
+        )
     assigned = _claim(assigned, now)
     kept = {t.pk for t, _, _ in assigned}
     RoutingDecision.objects.bulk_create(
@@ -371,9 +384,9 @@ def route_ticket(ticket_id: int, *, trigger: str = "new", now: datetime | None =
 
 def offer_to_agent(user_id: int, *, now: datetime | None = None) -> int:
     """The agent came online or freed capacity: route the waiting work of their teams."""
-    teams = Team.objects.filter(
-        memberships__user_id=user_id, routing__isnull=False
-    ).exclude(routing__strategy=Strategy.MANUAL)
+    teams = Team.objects.filter(memberships__user_id=user_id, routing__isnull=False).exclude(
+        routing__strategy=Strategy.MANUAL
+    )
     return sum(route_team(team, now=now, trigger="offer").assigned for team in teams)
 
 
@@ -399,7 +412,7 @@ def _languages(ticket_ids: list[int]) -> dict[int, str]:
     try:
         from django.apps import apps
 
-        signal = apps.get_model("triage", "MessageSignal")
+        signal = apps.get_model(SIGNAL_MODEL)
     except LookupError:
         return {}
     names = {f.name for f in signal._meta.get_fields()}
@@ -443,7 +456,9 @@ def _record(assigned: list[tuple[Ticket, AgentState, Choice]], now: datetime) ->
     actor = Actor.system()
     events.record_many(
         [
-            NewEvent(t, EventType.ASSIGNED, actor, {"from": None, "to": a.user_id, "routed": True}, now)
+            NewEvent(
+                t, EventType.ASSIGNED, actor, {"from": None, "to": a.user_id, "routed": True}, now
+            )
             for t, a, _ in assigned
         ]
     )

@@ -47,9 +47,7 @@ def set_presence(
     if actor.kind.value != "system":
         ensure_may_set(actor, user)
     if status not in PresenceStatus.values:
-        raise ValidationFailed(
-            "Presence is one of online, away or offline.", field="status"
-        )
+        raise ValidationFailed("Presence is one of online, away or offline.", field="status")
     now = now or timezone.now()
     with transaction.atomic():
         row, _ = AgentPresence.objects.select_for_update().get_or_create(

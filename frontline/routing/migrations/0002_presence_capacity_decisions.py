@@ -7,93 +7,322 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_add_sla_notification_kinds'),
-        ('routing', '0001_initial'),
-        ('sla', '0004_add_policy_position_index'),
-        ('tickets', '0009_add_split_event_types'),
+        ("accounts", "0003_add_sla_notification_kinds"),
+        ("routing", "0001_initial"),
+        ("sla", "0004_add_policy_position_index"),
+        ("tickets", "0009_add_split_event_types"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='teamrouting',
-            name='round_robin_last',
-            field=models.PositiveIntegerField(blank=True, help_text='The user id round-robin gave the last ticket to.', null=True),
+            model_name="teamrouting",
+            name="round_robin_last",
+            field=models.PositiveIntegerField(
+                blank=True, help_text="The user id round-robin gave the last ticket to.", null=True
+            ),
         ),
         migrations.CreateModel(
-            name='AgentCapacity',
+            name="AgentCapacity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('portal', 'Web portal'), ('chat', 'Chat'), ('phone', 'Phone'), ('sms', 'SMS'), ('social', 'Social'), ('api', 'API'), ('web_form', 'Web form')], max_length=10)),
-                ('max_concurrent', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(500)])),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routing_capacities', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("portal", "Web portal"),
+                            ("chat", "Chat"),
+                            ("phone", "Phone"),
+                            ("sms", "SMS"),
+                            ("social", "Social"),
+                            ("api", "API"),
+                            ("web_form", "Web form"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "max_concurrent",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(500),
+                        ]
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="routing_capacities",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'channel'), name='routing_agent_cap_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "channel"), name="routing_agent_cap_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AgentPresence',
+            name="AgentPresence",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='routing_presence', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('status', models.CharField(choices=[('online', 'Online'), ('away', 'Away'), ('offline', 'Offline')], default='offline', max_length=10)),
-                ('since', models.DateTimeField(help_text='When the status last changed.')),
-                ('last_seen_at', models.DateTimeField(blank=True, help_text='The last heartbeat of an open workspace page.', null=True)),
-                ('last_assigned_at', models.DateTimeField(blank=True, help_text='When routing last gave this agent a ticket.', null=True)),
-                ('shift_calendar', models.ForeignKey(blank=True, help_text='Outside these hours the agent counts as offline.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sla.calendar')),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="routing_presence",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("online", "Online"), ("away", "Away"), ("offline", "Offline")],
+                        default="offline",
+                        max_length=10,
+                    ),
+                ),
+                ("since", models.DateTimeField(help_text="When the status last changed.")),
+                (
+                    "last_seen_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="The last heartbeat of an open workspace page.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "last_assigned_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When routing last gave this agent a ticket.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "shift_calendar",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Outside these hours the agent counts as offline.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sla.calendar",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agent presence',
-                'indexes': [models.Index(fields=['status', 'last_seen_at'], name='presence_status_seen')],
+                "verbose_name": "agent presence",
+                "indexes": [
+                    models.Index(fields=["status", "last_seen_at"], name="presence_status_seen")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ChannelCapacity',
+            name="ChannelCapacity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('portal', 'Web portal'), ('chat', 'Chat'), ('phone', 'Phone'), ('sms', 'SMS'), ('social', 'Social'), ('api', 'API'), ('web_form', 'Web form')], max_length=10)),
-                ('max_concurrent', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(500)])),
-                ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=4, validators=[django.core.validators.MinValueValidator(0)])),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='channel_capacities', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("portal", "Web portal"),
+                            ("chat", "Chat"),
+                            ("phone", "Phone"),
+                            ("sms", "SMS"),
+                            ("social", "Social"),
+                            ("api", "API"),
+                            ("web_form", "Web form"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "max_concurrent",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(500),
+                        ]
+                    ),
+                ),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=1,
+                        max_digits=4,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="channel_capacities",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('team', 'channel'), name='routing_channel_cap_team'), models.UniqueConstraint(condition=models.Q(('team__isnull', True)), fields=('channel',), name='routing_channel_cap_global')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("team", "channel"), name="routing_channel_cap_team"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("team__isnull", True)),
+                        fields=("channel",),
+                        name="routing_channel_cap_global",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RoutingDecision',
+            name="RoutingDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('strategy', models.CharField(max_length=20)),
-                ('trigger', models.CharField(default='new', max_length=20)),
-                ('reason', models.CharField(max_length=500)),
-                ('candidates', models.JSONField(default=list)),
-                ('relaxations', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField()),
-                ('actor_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routing_decisions', to='tickets.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("strategy", models.CharField(max_length=20)),
+                ("trigger", models.CharField(default="new", max_length=20)),
+                ("reason", models.CharField(max_length=500)),
+                ("candidates", models.JSONField(default=list)),
+                ("relaxations", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "actor_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="routing_decisions",
+                        to="tickets.ticket",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['ticket', 'created_at'], name='routing_decision_ticket')],
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(fields=["ticket", "created_at"], name="routing_decision_ticket")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SkillRequirement',
+            name="SkillRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('category', 'Category'), ('language', 'Language'), ('tier', 'Organisation tier')], max_length=10)),
-                ('value', models.CharField(blank=True, help_text='The language code or organisation tier.', max_length=32)),
-                ('min_proficiency', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.category')),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='accounts.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("category", "Category"),
+                            ("language", "Language"),
+                            ("tier", "Organisation tier"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "value",
+                    models.CharField(
+                        blank=True,
+                        help_text="The language code or organisation tier.",
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "min_proficiency",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tickets.category",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requirements",
+                        to="accounts.skill",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'category', 'value', 'skill'), name='routing_requirement_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "category", "value", "skill"),
+                        name="routing_requirement_unique",
+                    )
+                ],
             },
         ),
     ]

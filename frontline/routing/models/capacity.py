@@ -8,8 +8,12 @@ from django.db import models
 from frontline.accounts.models import Skill, Team, User
 from frontline.tickets.models import Category, Channel
 
-DEFAULT_MAX = {Channel.CHAT: 3, Channel.PHONE: 1}
+DEFAULT_MAX: dict[str, int] = {Channel.CHAT: 3, Channel.PHONE: 1}
 FALLBACK_MAX = 12
+
+
+def default_capacity(channel: str) -> int:
+    return DEFAULT_MAX.get(channel, FALLBACK_MAX)
 
 
 class ChannelCapacity(models.Model):

@@ -10,7 +10,9 @@ from frontline.tickets.models import Ticket
 
 class RoutingDecision(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="routing_decisions")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assignee = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

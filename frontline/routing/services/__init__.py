@@ -108,9 +108,7 @@ def set_capacities(user: User, *, limits: Mapping[str, int | None], actor: Actor
 
 
 def own_capacities(user: User) -> dict[str, int]:
-    return dict(
-        AgentCapacity.objects.filter(user=user).values_list("channel", "max_concurrent")
-    )
+    return dict(AgentCapacity.objects.filter(user=user).values_list("channel", "max_concurrent"))
 
 
 @transaction.atomic
@@ -136,7 +134,10 @@ def add_requirement(
     elif not text:
         raise ValidationFailed("Give the language code or tier.", field="value")
     row, _ = SkillRequirement.objects.update_or_create(
-        kind=kind, category=category, value=text, skill=skill,
+        kind=kind,
+        category=category,
+        value=text,
+        skill=skill,
         defaults={"min_proficiency": min_proficiency},
     )
     return row

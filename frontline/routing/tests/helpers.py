@@ -35,7 +35,9 @@ def skill(user: User, name: str, proficiency: int) -> Skill:
     return found
 
 
-def waiting(team: Team, *, channel: Channel = Channel.EMAIL, age: timedelta | None = None) -> Ticket:
+def waiting(
+    team: Team, *, channel: Channel = Channel.EMAIL, age: timedelta | None = None
+) -> Ticket:
     ticket = factories.make_ticket(team=team, channel=channel)
     if age is not None:
         Ticket.objects.filter(pk=ticket.pk).update(created_at=timezone.now() - age)
