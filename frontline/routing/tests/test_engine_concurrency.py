@@ -42,8 +42,8 @@ def _world():
 
 
 def _in_processes(team, tickets):
-    name = connection.settings_dict["NAME"]
-    url = f"postgres://{connection.settings_dict['USER']}@{connection.settings_dict['HOST']}:{connection.settings_dict['PORT'] or 5432}/{name}"
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "frontline.settings"}
     ids = [str(t.pk) for t in tickets]
     workers = [
@@ -64,7 +64,7 @@ def _in_threads(team, tickets):
             for ticket in share:
                 engine.route_ticket(ticket.pk)
                 engine.route_team(team)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()
