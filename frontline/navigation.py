@@ -27,12 +27,6 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "allowed": "frontline.accounts.permissions.sees_all_tickets",
     },
     {
-        "label": "Routing",
-        "url": "routing:settings",
-        "section": "routing",
-        "allowed": "frontline.accounts.permissions.can_manage_routing",
-    },
-    {
         "label": "Outbox",
         "url": "email:outbox",
         "section": "outbox",
@@ -43,5 +37,11 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "url": "/admin/",
         "section": "admin",
         "allowed": "frontline.accounts.permissions.uses_django_admin",
+    },
+    {
+        "label": "Routing",
+        "url": "routing:settings",
+        "section": "routing",
+        "allowed": "frontline.accounts.permissions.can_manage_routing",
     },
 )

@@ -5,18 +5,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Min
+from django.db.models import Count, IntegerField, Min, Value
 from django.utils import timezone
 
 from frontline.accounts.models import Team, TeamMembership, User
 from frontline.routing.engine import WORKABLE
-from frontline.routing.models import (
-    AgentCapacity,
-    AgentPresence,
-    ChannelCapacity,
-    PresenceStatus,
-    TeamRouting,
-)
+from frontline.routing.models import AgentCapacity, ChannelCapacity, PresenceStatus
 from frontline.routing.models.capacity import default_capacity
 from frontline.tickets.models import Ticket
 
@@ -41,18 +35,28 @@ class QueueRow:
 
 def agent_rows() -> list[AgentRow]:
     member_ids = TeamMembership.objects.values_list("user_id", flat=True)
-    users = list(User.objects.filter(pk__in=member_ids, is_active=True).order_by("name"))
-    ids = [u.pk for u in users]
-    presences = {p.user_id: p for p in AgentPresence.objects.filter(user_id__in=ids)}
-    defaults = dict(
-        ChannelCapacity.objects.filter(team__isnull=True).values_list("channel", "max_concurrent")
+    users = list(
+        User.objects.filter(pk__in=member_ids, is_active=True)
+        .select_related("routing_presence")
+        .order_by("name")
     )
-    own: dict[tuple[int, str], int] = {
-        (u, c): m
-        for u, c, m in AgentCapacity.objects.filter(user_id__in=ids).values_list(
-            "user_id", "channel", "max_concurrent"
+    ids = [u.pk for u in users]
+    defaults: dict[str, int] = {}
+    own: dict[tuple[int, str], int] = {}
+    for row in (
+        AgentCapacity.objects.filter(user_id__in=ids)
+        .values_list("user_id", "channel", "max_concurrent")
+        .union(
+            ChannelCapacity.objects.filter(team__isnull=True).values_list(
+                Value(0, output_field=IntegerField()), "channel", "max_concurrent"
+            ),
+            all=True,
         )
-    }
+    ):
+        if row[0]:
+            own[(row[0], row[1])] = row[2]
+        else:
+            defaults[row[1]] = row[2]
     loads: dict[tuple[int, str], int] = {
         (r["assignee_id"], r["channel"]): r["n"]
         for r in Ticket.objects.filter(assignee_id__in=ids, status__in=WORKABLE)
@@ -61,7 +65,7 @@ def agent_rows() -> list[AgentRow]:
     }
     rows = []
     for user in users:
-        p = presences.get(user.pk)
+        p = getattr(user, "routing_presence", None)
         row = AgentRow(user, p.status if p else PresenceStatus.OFFLINE, p.since if p else None)
         for channel in SHOWN_CHANNELS:
             cap = own.get((user.pk, channel)) or defaults.get(channel) or default_capacity(channel)
@@ -71,7 +75,6 @@ def agent_rows() -> list[AgentRow]:
 
 
 def queue_rows() -> list[QueueRow]:
-    strategies = dict(TeamRouting.objects.values_list("team_id", "strategy"))
     waiting: dict[int, dict[str, Any]] = {
         r["team_id"]: dict(r)
         for r in Ticket.objects.filter(
@@ -83,11 +86,11 @@ def queue_rows() -> list[QueueRow]:
     return [
         QueueRow(
             team,
-            strategies.get(team.pk, "manual"),
+            getattr(getattr(team, "routing", None), "strategy", "manual"),
             waiting.get(team.pk, {}).get("n", 0),
             waiting.get(team.pk, {}).get("oldest"),
         )
-        for team in Team.objects.order_by("name")
+        for team in Team.objects.select_related("routing").order_by("name")
     ]
 
 

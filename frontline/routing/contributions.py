@@ -20,9 +20,10 @@ class _PresenceSwitch:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not is_staff_member(user):
             return ""
-        from frontline.routing.presence import presence_of
+        from frontline.routing.presence import cached_presence
 
-        context = {"presence": presence_of(user), "choices": _CHOICES}
+        status, since = cached_presence(user)
+        context = {"status": status, "since": since, "choices": _CHOICES}
         return render_to_string("routing/_presence_switch.html", context, request=request)
 
 

@@ -7,6 +7,7 @@ their chats back to routing (emails stay with them).
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,10 +26,33 @@ def idle_away_seconds() -> int:
     return int(getattr(settings, "ROUTING_IDLE_AWAY_SECONDS", DEFAULT_IDLE_AWAY_SECONDS))
 
 
+CACHE_SECONDS = 600
+
+
+def _cache_key(user_id: int) -> str:
+    return f"routing:presence:{user_id}"
+
+
 def presence_of(user: User) -> AgentPresence:
     """The agent's presence; an agent never seen is offline since they joined."""
     found = AgentPresence.objects.filter(user=user).first()
     return found or AgentPresence(user=user, status=PresenceStatus.OFFLINE, since=user.date_joined)
+
+
+def cached_presence(user: User) -> tuple[str, datetime]:
+    """Status and since for the header switch on every page, from the cache when it can
+    (no query per page); every status change through this module refreshes it."""
+    key = _cache_key(user.pk)
+    found = cache.get(key)
+    if found is None:
+        row = presence_of(user)
+        found = (row.status, row.since)
+        cache.set(key, found, timeout=CACHE_SECONDS)
+    return found[0], found[1]
+
+
+def _forget(user_ids: list[int]) -> None:
+    cache.delete_many([_cache_key(i) for i in user_ids])
 
 
 def ensure_may_set(actor: Actor, user: User) -> None:
@@ -57,6 +81,8 @@ def set_presence(
             return row
         row.status, row.since, row.last_seen_at = status, now, now
         row.save(update_fields=["status", "since", "last_seen_at"])
+        transaction.on_commit(lambda: _forget([user.pk]))
+        _forget([user.pk])
         if status == PresenceStatus.ONLINE:
             transaction.on_commit(lambda: _offer(user.pk))
         elif status == PresenceStatus.OFFLINE:
@@ -92,4 +118,16 @@ def mark_idle_away(*, now: datetime | None = None) -> int:
         AgentPresence.objects.filter(user_id__in=live).update(last_seen_at=now)
     cutoff = now - timedelta(seconds=idle_away_seconds())
     idle = AgentPresence.objects.filter(status=PresenceStatus.ONLINE, last_seen_at__lt=cutoff)
-    return idle.exclude(user_id__in=live).update(status=PresenceStatus.AWAY, since=now)
+    ids = list(idle.exclude(user_id__in=live).values_list("user_id", flat=True))
+    changed = AgentPresence.objects.filter(user_id__in=ids, status=PresenceStatus.ONLINE).update(
+        status=PresenceStatus.AWAY, since=now
+    )
+    _forget(ids)
+    return changed
+
+
+def warm_presence(sender: object, *, user: User, **_: object) -> None:
+    """On sign-in: the staff member's presence, read once into the cache."""
+    if is_staff_member(user):
+        cache.delete(_cache_key(user.pk))
+        cached_presence(user)
