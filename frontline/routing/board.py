@@ -43,7 +43,7 @@ def agent_rows() -> list[AgentRow]:
     ids = [u.pk for u in users]
     defaults: dict[str, int] = {}
     own: dict[tuple[int, str], int] = {}
-    for row in (
+    for limits in (
         AgentCapacity.objects.filter(user_id__in=ids)
         .values_list("user_id", "channel", "max_concurrent")
         .union(
@@ -53,22 +53,23 @@ def agent_rows() -> list[AgentRow]:
             all=True,
         )
     ):
-        if row[0]:
-            own[(row[0], row[1])] = row[2]
+        uid, channel, limit = limits
+        if uid:
+            own[(uid, channel)] = limit
         else:
-            defaults[row[1]] = row[2]
+            defaults[channel] = limit
     loads: dict[tuple[int, str], int] = {
         (r["assignee_id"], r["channel"]): r["n"]
         for r in Ticket.objects.filter(assignee_id__in=ids, status__in=WORKABLE)
         .values("assignee_id", "channel")
         .annotate(n=Count("id"))
     }
-    rows = []
+    rows: list[AgentRow] = []
     for user in users:
         p = getattr(user, "routing_presence", None)
         row = AgentRow(user, p.status if p else PresenceStatus.OFFLINE, p.since if p else None)
         for channel in SHOWN_CHANNELS:
-            cap = own.get((user.pk, channel)) or defaults.get(channel) or default_capacity(channel)
+            cap = own.get((user.pk, channel), defaults.get(channel, default_capacity(channel)))
             row.loads.append((channel, loads.get((user.pk, channel), 0), cap))
         rows.append(row)
     return rows

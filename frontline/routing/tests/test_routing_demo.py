@@ -16,8 +16,8 @@ def test_the_demo_routes():
     demo.create_demo_data(tickets=1500, now=NOW)
 
     routing = {r.team.slug: r for r in TeamRouting.objects.select_related("team", "escalates_to")}
-    assert routing["tier-1"].escalates_to.slug == "tier-2"
-    assert routing["tier-2"].escalates_to.slug == "tier-3"
+    assert routing["tier-1"].escalates_to == routing["tier-2"].team
+    assert routing["tier-2"].escalates_to == routing["tier-3"].team
     assert routing["vip"].mode == TeamMode.COLLABORATIVE
     assert len({r.strategy for r in routing.values()}) == 3
     statuses = set(AgentPresence.objects.values_list("status", flat=True))
