@@ -20,8 +20,8 @@ from frontline.routing.models import (
     TeamMode,
     TeamRouting,
 )
-from frontline.tickets.models import Category, Channel, Ticket
-from frontline.tickets.services import assign_ticket
+from frontline.tickets import events
+from frontline.tickets.models import Category, Channel, EventType, Ticket
 
 # slug: (strategy, queue order, mode, escalates to, fallback)
 TEAMS = {
@@ -64,16 +64,22 @@ def load_demo(*, now: datetime) -> None:
     _presence(now)
     for slug in TEAMS:
         if slug in teams and TEAMS[slug][0] != Strategy.MANUAL:
-            _requeue_newest(teams[slug])
+            _requeue_newest(teams[slug], now=now)
             engine.route_team(teams[slug], now=now, limit=ROUTED_PER_TEAM, trigger="demo")
 
 
-def _requeue_newest(team: Team) -> None:
-    """The demo's newest unanswered tickets arrive in the queue (the generator gave every
-    ticket an owner), so routing hands them out and says why."""
+def _requeue_newest(team: Team, *, now: datetime) -> None:
+    """The demo's newest workable tickets go back to the queue at the demo's ``now`` (the
+    generator, a bulk writer, gave every ticket an owner), so routing hands them out and
+    says why. Written like the generator writes: the row and its event, at ``now``."""
     newest = Ticket.objects.filter(team=team, status__in=WORKABLE, assignee__isnull=False)
     for ticket in newest.order_by("-created_at")[:REQUEUED_PER_TEAM]:
-        assign_ticket(ticket, assignee=None, actor=Actor.system())
+        old = ticket.assignee_id
+        Ticket.objects.filter(pk=ticket.pk).update(assignee=None, updated_at=now)
+        ticket.assignee, ticket.updated_at = None, now
+        events.record(
+            ticket, EventType.ASSIGNED, actor=Actor.system(), data={"from": old, "to": None}, at=now
+        )
 
 
 def _capacities() -> None:
