@@ -13,6 +13,7 @@ from frontline.core.actors import Actor
 from frontline.core.errors import PermissionDenied, ValidationFailed
 from frontline.routing.models import (
     AgentCapacity,
+    ChannelCapacity,
     QueueOrder,
     RequirementKind,
     SkillRequirement,
@@ -141,3 +142,29 @@ def add_requirement(
         defaults={"min_proficiency": min_proficiency},
     )
     return row
+
+
+@transaction.atomic
+def save_channel_capacity(
+    *, team: Team | None, channel: str, max_concurrent: int, weight: Any, actor: Actor
+) -> ChannelCapacity:
+    """The default limit and load weight of a channel, for one team or (team empty) all."""
+    ensure_router(actor)
+    if channel not in Channel.values:
+        raise ValidationFailed(f"{channel!r} is not a channel.", field="channel")
+    if not 0 <= max_concurrent <= MAX_CAPACITY:
+        raise ValidationFailed(
+            f"max_concurrent must be between 0 and {MAX_CAPACITY}.", field="max_concurrent"
+        )
+    if weight is None or not 0 <= float(weight) <= 99:
+        raise ValidationFailed("weight must be between 0 and 99.", field="weight")
+    row, _ = ChannelCapacity.objects.update_or_create(
+        team=team, channel=channel, defaults={"max_concurrent": max_concurrent, "weight": weight}
+    )
+    return row
+
+
+@transaction.atomic
+def remove_channel_capacity(row: ChannelCapacity, *, actor: Actor) -> None:
+    ensure_router(actor)
+    row.delete()
