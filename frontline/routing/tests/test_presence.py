@@ -86,3 +86,31 @@ def test_outside_their_shift_an_online_agent_is_not_routed_to(db):
 
     engine.route_ticket(ticket.pk)
     assert assigned(ticket) is None
+
+
+def test_a_ticket_moved_to_another_team_without_an_owner_is_routed_there(
+    db, django_capture_on_commit_callbacks
+):
+    first, second = routed_team(Strategy.LEAST_LOADED), routed_team(Strategy.LEAST_LOADED)
+    ana, cy = online_agent(first, name="Ana"), online_agent(second, name="Cy")
+    ticket = waiting(first)
+    Ticket.objects.filter(pk=ticket.pk).update(assignee=ana)
+    changes = services.TicketChanges(team=second, unassign=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_ticket(
+            Ticket.objects.get(pk=ticket.pk), changes=changes, actor=Actor.system()
+        )
+
+    assert assigned(ticket) == cy.pk
+
+
+def test_the_sweep_routes_what_waited(db):
+    team = routed_team(Strategy.LEAST_LOADED)
+    ticket = waiting(team)
+    ana = online_agent(team, name="Ana")
+
+    from frontline.routing import engine
+
+    assert engine.sweep() == 1
+    assert assigned(ticket) == ana.pk
