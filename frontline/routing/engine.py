@@ -42,6 +42,8 @@ from frontline.tickets.models import EventType, Status, Ticket
 # Only these count toward an agent's load: pending and on-hold tickets wait on others.
 WORKABLE = (Status.NEW, Status.OPEN)
 BATCH = 500
+# Passes that re-try the queue record a ticket that still waits only when a step relaxed.
+QUIET_TRIGGERS = frozenset({"sweep", "offer"})
 # Triage's per-message signals (language, sentiment), read when that app has them.
 SIGNAL_MODEL: str = "triage.MessageSignal"
 
@@ -356,6 +358,8 @@ def route_team(
             state.settings.round_robin_last = choice.agent.user_id
         else:
             result.waiting += 1
+            if trigger in QUIET_TRIGGERS and not choice.relaxations:
+                continue  # still waiting as before: the first attempt said why
         decisions.append(
             _decision(ticket, team, state.settings.strategy, choice, trigger_here, now)
         )

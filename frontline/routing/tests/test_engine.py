@@ -165,3 +165,14 @@ def test_a_ticket_is_never_assigned_twice(db):
     assert engine.route_ticket(ticket.pk) is True
     assert engine.route_ticket(ticket.pk) is False
     assert ticket.events.filter(type="assigned").count() == 1
+
+
+def test_a_ticket_still_waiting_is_not_recorded_again_by_each_sweep(db):
+    team = routed_team(Strategy.LEAST_LOADED)
+    ticket = waiting(team)
+
+    engine.route_ticket(ticket.pk)
+    engine.sweep()
+    engine.sweep()
+
+    assert RoutingDecision.objects.filter(ticket=ticket).count() == 1
