@@ -14,6 +14,7 @@ CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
         "frontline.sla.contributions.SLA_PANEL",
         "frontline.routing.tiers_contributions.TIER_SWARM_PANEL",
         "frontline.triage.contributions.TRIAGE_PANEL",
+        "frontline.routing.contributions.ROUTING_PANEL",
     ),
     # What a message in the staff timeline shows beneath its body.
     "message.footers": (
@@ -33,3 +34,6 @@ CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
     # Business calendars for the condition language's within_calendar (triage rules).
     "calendar.hours": ("frontline.sla.contributions.CALENDAR_HOURS",),
 }
+# Parts of workspace pages drawn by other apps (``core.contributions.PagePart``).
+CONTRIBUTIONS["workspace.header"] = ("frontline.routing.contributions.PRESENCE_SWITCH",)
+CONTRIBUTIONS["supervisor.panels"] = ("frontline.routing.contributions.ROUTING_BOARD",)

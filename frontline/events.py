@@ -17,20 +17,32 @@ HANDLERS: dict[str, tuple[str, ...]] = {
         "frontline.triage.handlers.on_message_added",
     ),
     # SLA clocks replay the log in the same transaction (frontline/sla/handlers.py).
-    "ticket.created": ("frontline.sla.handlers.on_ticket_event",),
+    # Routing (frontline/routing/handlers.py) queues its work on commit: new and moved
+    # tickets are routed, freed capacity is offered to the next ticket in line.
+    "ticket.created": (
+        "frontline.sla.handlers.on_ticket_event",
+        "frontline.routing.handlers.route_new_ticket",
+    ),
     "ticket.status_changed": (
         "frontline.sla.handlers.on_ticket_event",
         # A solved or closed ticket's swarm ends (routing/tiers_handlers.py).
         "frontline.routing.tiers_handlers.end_swarm_when_solved",
+        "frontline.routing.handlers.offer_freed_capacity",
     ),
     "ticket.priority_changed": ("frontline.sla.handlers.on_ticket_event",),
-    "ticket.team_changed": ("frontline.sla.handlers.on_ticket_event",),
+    "ticket.team_changed": (
+        "frontline.sla.handlers.on_ticket_event",
+        "frontline.routing.handlers.route_new_ticket",
+    ),
     "ticket.category_changed": ("frontline.sla.handlers.on_ticket_event",),
     "ticket.tags_changed": ("frontline.sla.handlers.on_ticket_event",),
     "ticket.customer_changed": ("frontline.sla.handlers.on_ticket_event",),
     # Replies to the mail of messages split out thread onto the new ticket.
     "ticket.split_from": ("frontline.channels.email.handlers.thread_split_messages",),
-    "ticket.assigned": ("frontline.tickets.handlers.notify_new_assignee",),
+    "ticket.assigned": (
+        "frontline.tickets.handlers.notify_new_assignee",
+        "frontline.routing.handlers.offer_freed_capacity",
+    ),
     # Live updates of open workspace and portal pages, sent on commit.
     "ticket.*": ("frontline.tickets.handlers.broadcast_ticket_change",),
 }

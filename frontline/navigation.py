@@ -28,16 +28,22 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "allowed": "frontline.accounts.permissions.sees_all_tickets",
     },
     {
-        "label": "Outbox",
-        "url": "email:outbox",
-        "section": "outbox",
-        "allowed": "frontline.accounts.permissions.is_administrator",
+        "label": "Routing",
+        "url": "routing:settings",
+        "section": "routing",
+        "allowed": "frontline.accounts.permissions.can_manage_routing",
     },
     {
         "label": "Triage",
         "url": "triage:rules",
         "section": "triage",
         "allowed": "frontline.accounts.permissions.can_manage_routing",
+    },
+    {
+        "label": "Outbox",
+        "url": "email:outbox",
+        "section": "outbox",
+        "allowed": "frontline.accounts.permissions.is_administrator",
     },
     {
         "label": "Admin",

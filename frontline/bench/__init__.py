@@ -9,4 +9,5 @@ SUITES = {
     "core": "frontline.bench.core",
     "mail": "frontline.bench.mail",
     "sla": "frontline.bench.sla",
+    "routing": "frontline.bench.routing",
 }

@@ -53,3 +53,10 @@ def schema_with_fields(base: type[S], *, name: str, kind: str) -> type[S]:
 
 def field_values(kind: str, obj: Any, *, actor: Actor, now: datetime) -> dict[str, Any]:
     return {f.name: f.value(obj, actor=actor, now=now) for f in detail_fields(kind)}
+
+
+class PagePart(Protocol):
+    """A piece of a workspace page another app draws (``workspace.header``: the presence
+    switch; ``supervisor.panels``: routing's board), as escaped HTML for the request."""
+
+    def render(self, request: Any) -> str: ...

@@ -82,3 +82,14 @@ def as_json(value: Any) -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.simple_tag(takes_context=True)
+def page_parts(context: Any, kind: str) -> SafeString:
+    """What other apps draw into this spot of the page (``core.contributions.PagePart``)."""
+    from frontline.core.contributions import entries
+
+    request = context.get("request")
+    if request is None:
+        return mark_safe("")
+    return mark_safe("".join(part.render(request) for part in entries(kind)))  # noqa: S308 - parts escape

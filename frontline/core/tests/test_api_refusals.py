@@ -183,6 +183,23 @@ REFUSED: dict[Operation, Refused] = {
     ("GET", f"{V1}/triage/tickets/{{ticket_id}}/related"): Refused(
         {"outsider": 404, "customer": 403}
     ),
+    # Routing: presence is staff's own; settings and others' presence are for supervisors.
+    ("GET", f"{V1}/me/presence"): Refused(STAFF_READ),
+    ("PUT", f"{V1}/me/presence"): Refused(STAFF_READ, {"status": "online"}),
+    ("PUT", f"{V1}/routing/agents/{{user_id}}/presence"): Refused(
+        {"agent": 403, "analyst": 403, "customer": 403}, {"status": "online"}
+    ),
+    ("GET", f"{V1}/tickets/{{ticket_id}}/routing"): Refused({"outsider": 404, "customer": 403}),
+    ("GET", f"{V1}/routing/teams"): Refused(STAFF_READ),
+    ("PATCH", f"{V1}/routing/teams/{{team_id}}"): Refused(
+        {"agent": 403, "analyst": 403, "customer": 403}, {"strategy": "round_robin"}
+    ),
+    ("GET", f"{V1}/routing/agents/{{user_id}}/capacity"): Refused(
+        {"agent": 403, "analyst": 403, "customer": 403}
+    ),
+    ("PUT", f"{V1}/routing/agents/{{user_id}}/capacity"): Refused(
+        {"agent": 403, "analyst": 403, "customer": 403}, {"capacity": {"chat": 2}}
+    ),
 }
 # Operations every signed-in caller may use, each on their own things only.
 OPEN: dict[Operation, str] = {

@@ -54,6 +54,9 @@ class TeamRouting(models.Model):
     relax_after_seconds = models.PositiveIntegerField(
         default=300, help_text="How long a ticket waits before routing relaxes a step."
     )
+    round_robin_last = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The user id round-robin gave the last ticket to."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -118,4 +118,6 @@ def test_the_board_makes_the_same_queries_for_few_or_many_tickets(supervisor, te
     with CaptureQueriesContext(connection) as many:
         client.get("/supervisor/")
 
-    assert len(few) == len(many) == 7
+    # 7, and routing's part (supervisor.panels): agents with presence, capacities, loads,
+    # teams with their routing, waiting queues.
+    assert len(few) == len(many) == 12

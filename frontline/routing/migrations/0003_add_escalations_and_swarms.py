@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_add_sla_notification_kinds"),
-        ("routing", "0001_initial"),
+        ("routing", "0002_presence_capacity_decisions"),
         ("tickets", "0009_add_split_event_types"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
