@@ -178,6 +178,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
 
+# Routing (docs/routing.md): an online agent whose workspace sent no heartbeat for this long
+# is set away, and is offered no more work until they are back.
+ROUTING_IDLE_AWAY_SECONDS = env_int("ROUTING_IDLE_AWAY_SECONDS", 600)
+
 # Background jobs (Huey): a SQLite queue beside the database by default, Redis at scale.
 # djhuey defaults "immediate" to DEBUG, so it is set explicitly.
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", default=False)

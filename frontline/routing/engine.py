@@ -38,14 +38,13 @@ from frontline.routing.models.capacity import default_capacity
 from frontline.tickets import events
 from frontline.tickets.events import NewEvent
 from frontline.tickets.models import EventType, Status, Ticket
+from frontline.triage.models import MessageSignal
 
 # Only these count toward an agent's load: pending and on-hold tickets wait on others.
 WORKABLE = (Status.NEW, Status.OPEN)
 BATCH = 500
 # Passes that re-try the queue record a ticket that still waits only when a step relaxed.
 QUIET_TRIGGERS = frozenset({"sweep", "offer"})
-# Triage's per-message signals (language, sentiment), read when that app has them.
-SIGNAL_MODEL: str = "triage.MessageSignal"
 
 
 @dataclass(frozen=True)
@@ -412,22 +411,17 @@ def _fallen_back(ticket_ids: list[int]) -> set[int]:
 
 
 def _languages(ticket_ids: list[int]) -> dict[int, str]:
-    """The language triage detected on each ticket's first message, if triage keeps one."""
-    try:
-        from django.apps import apps
-
-        signal = apps.get_model(SIGNAL_MODEL)
-    except LookupError:
+    """The language triage detected on each ticket's first customer message."""
+    if not ticket_ids:
         return {}
-    names = {f.name for f in signal._meta.get_fields()}
-    if not ticket_ids or "language" not in names or "message" not in names:
-        return {}
-    found: dict[int, str] = {}
-    rows = signal.objects.filter(message__ticket_id__in=ticket_ids).order_by("-message_id")
-    for ticket_id, language in rows.values_list("message__ticket_id", "language"):
-        if language:
-            found[ticket_id] = language
-    return found
+    rows = (
+        MessageSignal.objects.filter(ticket_id__in=ticket_ids)
+        .exclude(language="")
+        .order_by("-created_at", "-id")
+        .values_list("ticket_id", "language")
+    )
+    # Newest first, so each ticket ends on its oldest reading: the first message's.
+    return dict(rows)
 
 
 def _claim(

@@ -19,11 +19,9 @@ from frontline.core.errors import PermissionDenied, ValidationFailed
 from frontline.routing.models import AgentPresence, PresenceStatus
 from frontline.tickets.models import Channel, Ticket
 
-DEFAULT_IDLE_AWAY_SECONDS = 600
-
 
 def idle_away_seconds() -> int:
-    return int(getattr(settings, "ROUTING_IDLE_AWAY_SECONDS", DEFAULT_IDLE_AWAY_SECONDS))
+    return int(settings.ROUTING_IDLE_AWAY_SECONDS)
 
 
 CACHE_SECONDS = 600

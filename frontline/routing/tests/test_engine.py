@@ -176,3 +176,24 @@ def test_a_ticket_still_waiting_is_not_recorded_again_by_each_sweep(db):
     engine.sweep()
 
     assert RoutingDecision.objects.filter(ticket=ticket).count() == 1
+
+
+def test_a_ticket_in_german_goes_to_the_agent_who_speaks_it(db):
+    team = routed_team(Strategy.SKILLS)
+    ana, ben = online_agent(team, name="Ana"), online_agent(team, name="Ben")
+    german = skill(ben, "German", 4)
+    skill(ana, "Billing", 5)
+    SkillRequirement.objects.create(
+        kind=RequirementKind.LANGUAGE, value="de", skill=german, min_proficiency=3
+    )
+    ticket = factories.make_ticket(
+        team=team,
+        subject="Rechnung doppelt abgebucht",
+        body="Guten Tag, meine Rechnung für November wurde zweimal von meinem Konto "
+        "abgebucht. Bitte erstatten Sie mir den doppelten Betrag so schnell wie möglich.",
+    )
+
+    engine.route_ticket(ticket.pk)
+
+    assert assigned(ticket) == ben.pk
+    assert "skill German 4/5" in RoutingDecision.objects.get(ticket=ticket).reason
