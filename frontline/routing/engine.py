@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from frontline.accounts.models import AgentSkill, Team, TeamMembership, User
@@ -37,7 +37,7 @@ from frontline.routing.models import (
 from frontline.routing.models.capacity import default_capacity
 from frontline.tickets import events
 from frontline.tickets.events import NewEvent
-from frontline.tickets.models import EventType, Status, Ticket
+from frontline.tickets.models import EventType, Status, Ticket, TicketEvent
 from frontline.triage.models import MessageSignal
 
 # Only these count toward an agent's load: pending and on-hold tickets wait on others.
@@ -333,13 +333,14 @@ def route_team(
         return result
     tickets = waiting_tickets(team, state.settings, limit=limit, only=only)
     languages = _languages([t.pk for t in tickets])
+    entered = _entered_team([t.pk for t in tickets])
     moved_before = (
         _fallen_back([t.pk for t in tickets]) if state.settings.fallback_team_id else set()
     )
     assigned: list[tuple[Ticket, AgentState, Choice]] = []
     decisions: list[RoutingDecision] = []
     for ticket in tickets:
-        relax = _relax_level(ticket, state.settings, now)
+        relax = _relax_level(entered.get(ticket.pk, ticket.created_at), state.settings, now)
         trigger_here = trigger
         choice = choose(
             ticket, state, now=now, relax=min(relax, 1), language=languages.get(ticket.pk)
@@ -399,9 +400,23 @@ def sweep(*, now: datetime | None = None) -> int:
     return sum(route_team(team, now=now, trigger="sweep").assigned for team in teams)
 
 
-def _relax_level(ticket: Ticket, settings: TeamRouting, now: datetime) -> int:
+def _relax_level(waiting_since: datetime, settings: TeamRouting, now: datetime) -> int:
     wait = max(settings.relax_after_seconds, 1)
-    return int((now - ticket.created_at).total_seconds() // wait)
+    return int((now - waiting_since).total_seconds() // wait)
+
+
+def _entered_team(ticket_ids: list[int]) -> dict[int, datetime]:
+    """When each ticket last moved team (an escalation, a fallback, a person's change): it
+    waits in its team from then, not from when it was opened."""
+    if not ticket_ids:
+        return {}
+    rows = (
+        TicketEvent.objects.filter(ticket_id__in=ticket_ids, type=EventType.TEAM_CHANGED)
+        .values("ticket_id")
+        .annotate(at=Max("created_at"))
+        .values_list("ticket_id", "at")
+    )
+    return dict(rows)
 
 
 def _fallen_back(ticket_ids: list[int]) -> set[int]:

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from frontline.core.actors import Actor
 from frontline.routing import engine
 from frontline.routing.models import (
     AgentCapacity,
@@ -10,8 +11,16 @@ from frontline.routing.models import (
     SkillRequirement,
     Strategy,
 )
-from frontline.routing.tests.helpers import assigned, online_agent, routed_team, skill, waiting
+from frontline.routing.tests.helpers import (
+    assigned,
+    later,
+    online_agent,
+    routed_team,
+    skill,
+    waiting,
+)
 from frontline.testing import factories
+from frontline.tickets import services as ticket_services
 from frontline.tickets.models import Channel, Status, Ticket
 
 
@@ -197,3 +206,19 @@ def test_a_ticket_in_german_goes_to_the_agent_who_speaks_it(db):
 
     assert assigned(ticket) == ben.pk
     assert "skill German 4/5" in RoutingDecision.objects.get(ticket=ticket).reason
+
+
+def test_a_ticket_waits_in_its_team_from_when_it_moved_there(db):
+    team = routed_team(Strategy.SKILLS, relax_after_seconds=300)
+    ana, category = _needs_billing_4(team)
+    elsewhere = factories.make_team()
+    moved = waiting(elsewhere, age=timedelta(hours=2))
+    Ticket.objects.filter(pk=moved.pk).update(category=category)
+    ticket_services.change_team(moved, team=team, actor=Actor.system())  # e.g. escalated now
+
+    engine.route_ticket(moved.pk)
+
+    assert assigned(moved) is None  # opened two hours ago, but in this team for no time
+    assert RoutingDecision.objects.get(ticket=moved).relaxations == []
+    engine.route_ticket(moved.pk, now=later(6))
+    assert assigned(moved) == ana.pk
