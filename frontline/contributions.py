@@ -10,7 +10,10 @@ apps and they are added or removed without editing it.
 
 CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
     # Side panels of the ticket page: templates rendered with the page's context.
-    "ticket.panels": ("frontline.sla.contributions.SLA_PANEL",),
+    "ticket.panels": (
+        "frontline.sla.contributions.SLA_PANEL",
+        "frontline.triage.classifier_contributions.PREDICTIONS_PANEL",
+    ),
     # What a message in the staff timeline shows beneath its body.
     "message.footers": ("frontline.channels.email.contributions.DELIVERY",),
     # Fields the ticket API's detail (GET /tickets/{id}) carries beyond the ticket's own.

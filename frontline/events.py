@@ -15,8 +15,17 @@ HANDLERS: dict[str, tuple[str, ...]] = {
         "frontline.channels.email.handlers.email_public_reply",
     ),
     # SLA clocks replay the log in the same transaction (frontline/sla/handlers.py).
-    "ticket.created": ("frontline.sla.handlers.on_ticket_event",),
-    "ticket.status_changed": ("frontline.sla.handlers.on_ticket_event",),
+    "ticket.created": (
+        "frontline.sla.handlers.on_ticket_event",
+        # The classifier runs AFTER the triage rules' handler (rules win): it defers its
+        # prediction to the commit and fills only fields still empty then.
+        "frontline.triage.classifier_handlers.predict_new_ticket",
+    ),
+    "ticket.status_changed": (
+        "frontline.sla.handlers.on_ticket_event",
+        # On solve, predictions are scored against what the agents finally set.
+        "frontline.triage.classifier_handlers.score_solved_ticket",
+    ),
     "ticket.priority_changed": ("frontline.sla.handlers.on_ticket_event",),
     "ticket.team_changed": ("frontline.sla.handlers.on_ticket_event",),
     "ticket.category_changed": ("frontline.sla.handlers.on_ticket_event",),

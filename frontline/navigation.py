@@ -33,6 +33,12 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "allowed": "frontline.accounts.permissions.is_administrator",
     },
     {
+        "label": "Triage accuracy",
+        "url": "triage:classifier-accuracy",
+        "section": "triage-accuracy",
+        "allowed": "frontline.accounts.permissions.can_manage_routing",
+    },
+    {
         "label": "Admin",
         "url": "/admin/",
         "section": "admin",

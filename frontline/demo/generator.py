@@ -58,7 +58,7 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
 
 # Each app's own demo data, loaded in this order after the people and tickets: a module
 # with ``load_demo(*, now)`` that writes through that app's services.
-APP_DEMOS: tuple[str, ...] = ("frontline.sla.demo",)
+APP_DEMOS: tuple[str, ...] = ("frontline.sla.demo", "frontline.triage.classifier_demo")
 
 DEMO_CUSTOMERS = 600
 DEMO_ORGANISATIONS = 40
