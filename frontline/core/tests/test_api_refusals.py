@@ -158,6 +158,8 @@ REFUSED: dict[Operation, Refused] = {
     ("PUT", f"{V1}/users/{{user_id}}/skills/{{skill_id}}"): Refused(CONFIGURE, {"proficiency": 3}),
     ("GET", f"{V1}/skills"): Refused(STAFF_READ),
     ("POST", f"{V1}/skills"): Refused(CONFIGURE, {"name": "Refunds"}),
+    # The classifier's figures: supervisors and above (an associate agent is refused).
+    ("GET", f"{V1}/triage/accuracy"): Refused({"agent": 403, "analyst": 403, "customer": 403}),
 }
 # Operations every signed-in caller may use, each on their own things only.
 OPEN: dict[Operation, str] = {

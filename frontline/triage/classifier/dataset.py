@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models import OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from frontline.tickets.models import AuthorType, Message, Status, Ticket
@@ -32,7 +32,11 @@ def ticket_text(subject: str, body: str) -> str:
 
 def first_customer_message() -> Subquery:
     first = Message.objects.filter(ticket=OuterRef("pk"), author_type=AuthorType.CUSTOMER)
-    text = Coalesce(NullIf("visible_text", Value("")), "body_text")
+    text = Coalesce(
+        NullIf("visible_text", Value("", output_field=TextField())),
+        "body_text",
+        output_field=TextField(),
+    )
     return Subquery(first.order_by("created_at", "id").annotate(text=text).values("text")[:1])
 
 

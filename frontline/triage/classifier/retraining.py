@@ -20,8 +20,16 @@ STALE = timedelta(hours=1)
 
 
 def new_labelled(field: str) -> int:
+    """Tickets solved since the field's active version, or since the last attempt (a
+    field skipped for too few labels is tried again only after more were solved)."""
     active = TriageModel.objects.filter(field=field, is_active=True).only("trained_at").first()
-    return dataset.labelled_tickets(active.trained_at if active else None).count()
+    tried = (
+        TriageTrainingClaim.objects.filter(field=field)
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    moments = [m for m in (active.trained_at if active else None, tried) if m is not None]
+    return dataset.labelled_tickets(max(moments) if moments else None).count()
 
 
 def due_fields() -> list[str]:
@@ -35,10 +43,8 @@ def claim(field: str, *, now: datetime) -> bool:
     return TriageTrainingClaim.objects.filter(free, field=field).update(claimed_at=now) == 1
 
 
-def release(field: str) -> None:
-    TriageTrainingClaim.objects.filter(field=field).update(
-        claimed_at=None, finished_at=timezone.now()
-    )
+def release(field: str, *, now: datetime) -> None:
+    TriageTrainingClaim.objects.filter(field=field).update(claimed_at=None, finished_at=now)
 
 
 def retrain_due(*, now: datetime | None = None) -> list[training.Trained]:
@@ -51,5 +57,5 @@ def retrain_due(*, now: datetime | None = None) -> list[training.Trained]:
             if new_labelled(field) >= config.option("retrain_after"):  # maybe just done
                 results.append(training.train_field(field, now=now))
         finally:
-            release(field)
+            release(field, now=now)
     return results

@@ -81,7 +81,9 @@ class Command(BaseCommand):
 
     def _train(self, fields: list[str], progress: bool) -> None:
         results = []
-        with tqdm(total=3 * len(fields), unit="step", disable=not progress, file=sys.stderr) as bar:
+        # The bar goes to the command's own error stream (``stderr=`` of call_command).
+        stream = getattr(self.stderr, "_out", sys.stderr)
+        with tqdm(total=3 * len(fields), unit="step", disable=not progress, file=stream) as bar:
 
             def advance() -> None:
                 bar.update(1)
