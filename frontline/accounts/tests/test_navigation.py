@@ -27,12 +27,13 @@ def test_an_agent_sees_the_inbox_but_not_the_supervisor_board(agent):
 
 def test_a_supervisor_and_an_admin_see_their_links(supervisor, admin_user):
     html = signed_in(supervisor).get("/supervisor/").content.decode()
-    assert _nav(html) == ["Inbox", "Supervisor"]
+    assert _nav(html) == ["Inbox", "Supervisor", "Triage accuracy"]
     assert 'href="/supervisor/" aria-current="page"' in html
     assert admin_user.is_staff
     assert _nav(signed_in(admin_user).get("/inbox/", follow=True).content.decode()) == [
         "Inbox",
         "Supervisor",
         "Outbox",
+        "Triage accuracy",
         "Admin",
     ]

@@ -107,22 +107,21 @@ def evaluate(
 def _add_oos_figures(
     report: scoring.Report,
     classifier: model.TextClassifier,
-    oof: object,
+    oof: model.Calibration | None,
     train: Dataset,
     test: Dataset,
     predictions: list[model.Prediction],
 ) -> None:
     """Reject on low confidence as well as on an ``oos`` prediction; the threshold comes
-    from out-of-fold predictions on the training rows, never from the test rows."""
+    from held-out predictions on the training rows, never from the test rows."""
     threshold = 0.0
     if oof is not None:
-        import numpy as np
-
-        probs = np.asarray(oof)
+        probs = oof.probabilities
         best = probs.argmax(axis=1)
-        oof_labels = [classifier.labels[i] for i in best]
-        oof_conf = [float(probs[row, i]) for row, i in enumerate(best)]
-        threshold = scoring.pick_reject_threshold(train.labels, oof_labels, oof_conf)
+        held_labels = [classifier.labels[i] for i in best]
+        held_conf = [float(probs[row, i]) for row, i in enumerate(best)]
+        truth = [train.labels[i] for i in oof.rows]
+        threshold = scoring.pick_reject_threshold(truth, held_labels, held_conf)
     predicted = scoring.with_rejection(
         [p.label for p in predictions], [p.confidence for p in predictions], threshold
     )

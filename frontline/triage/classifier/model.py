@@ -1,9 +1,9 @@
-"""The text classifier: TF-IDF word and character n-grams into a linear SVM.
+"""The text classifier: TF-IDF word and character n-grams into a linear model.
 
 Pure scikit-learn, no Django: ``evaluate`` (any CSV), ``train`` (tickets) and the
 ticket-creation handler all build and read a ``TextClassifier``. Confidence is a
-softmax of the SVM's decision values with a temperature fitted on out-of-fold
-decision values, so "0.6" means roughly "right six times in ten".
+softmax of the model's decision values with a temperature fitted on held-out decision
+values (minimum log-loss), so "0.6" means roughly "right six times in ten".
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import joblib
 import numpy as np
 from scipy.optimize import minimize_scalar
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
@@ -33,9 +34,26 @@ class Settings:
 
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
-    c: float = 0.5
+    # "logreg": multinomial logistic regression (measured best); "svm": a linear SVM,
+    # four times faster to fit and 0.003-0.005 macro-F1 lower on banking77.
+    estimator: str = "logreg"
+    c: float = 30.0
+    svm_c: float = 0.5
     class_weight: str | None = None
+    # Calibration: out-of-fold decision values over this many folds on small data; from
+    # ``calibration_split_from`` rows, one stratified share held out instead (one extra fit).
     calibration_folds: int = 3
+    calibration_split_from: int = 3000
+    calibration_share: float = 0.15
+
+
+@dataclass
+class Calibration:
+    """Held-out calibrated probabilities: for the training rows ``rows`` (positions in
+    the input), columns in the classifier's ``labels`` order."""
+
+    rows: np.ndarray
+    probabilities: np.ndarray
 
 
 @dataclass
@@ -120,7 +138,11 @@ def build_pipeline(settings: Settings) -> Pipeline:
             ),
         ]
     )
-    model = LinearSVC(C=settings.c, class_weight=settings.class_weight)
+    model: LinearSVC | LogisticRegression
+    if settings.estimator == "svm":
+        model = LinearSVC(C=settings.svm_c, class_weight=settings.class_weight)
+    else:
+        model = LogisticRegression(C=settings.c, class_weight=settings.class_weight, max_iter=300)
     return Pipeline([("features", features), ("model", model)])
 
 
@@ -133,36 +155,59 @@ def fit(
 
 def fit_with_oof(
     texts: Sequence[str], labels: Sequence[str], settings: Settings | None = None
-) -> tuple[TextClassifier, np.ndarray | None]:
-    """The classifier and the calibrated out-of-fold probabilities (rows in input order,
-    columns in ``labels`` order), or None when a class is too small to fold."""
+) -> tuple[TextClassifier, Calibration | None]:
+    """The classifier fitted on every row, and the held-out probabilities its temperature
+    was fitted on (None when a class is too small to hold any out)."""
     settings = settings or Settings()
     docs = [normalize(text) for text in texts]
     y = np.asarray(list(labels))
     classes = sorted(set(y.tolist()))
     if len(classes) < 2:
         raise ValueError("need at least two classes")
-    temperature = 1.0
-    oof_probs = None
-    folds = _folds(y, settings.calibration_folds)
-    if folds >= 2:
-        oof = cross_val_predict(
-            build_pipeline(settings),
-            docs,
-            y,
-            cv=StratifiedKFold(folds, shuffle=True, random_state=0),
-            method="decision_function",
-        )
-        oof = np.asarray(oof, dtype=float)
-        if oof.ndim == 1:
-            oof = np.column_stack([-oof, oof]) / 2.0
-        temperature = fit_temperature(oof, np.searchsorted(classes, y))
-        oof_probs = softmax(oof, temperature)
+    temperature, calibration = 1.0, None
+    held = _held_out_scores(docs, y, settings)
+    if held is not None:
+        rows, scores = held
+        temperature = fit_temperature(scores, np.searchsorted(classes, y[rows]))
+        calibration = Calibration(rows, softmax(scores, temperature))
     pipeline = build_pipeline(settings)
     pipeline.fit(docs, y)
     fitted = [str(label) for label in pipeline.classes_]
     classifier = TextClassifier(pipeline=pipeline, labels=fitted, temperature=temperature)
-    return classifier, oof_probs
+    return classifier, calibration
+
+
+def _held_out_scores(
+    docs: list[str], y: np.ndarray, settings: Settings
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Decision values of rows a model did not see: out-of-fold on small data, one
+    held-out share on large data."""
+    folds = _folds(y, settings.calibration_folds)
+    if folds < 2:
+        return None
+    if len(y) >= settings.calibration_split_from:
+        fit_rows, held_rows = train_test_split(
+            np.arange(len(y)), test_size=settings.calibration_share, stratify=y, random_state=0
+        )
+        pipeline = build_pipeline(settings)
+        pipeline.fit([docs[i] for i in fit_rows], y[fit_rows])
+        scores = np.asarray(pipeline.decision_function([docs[i] for i in held_rows]), dtype=float)
+        rows = np.asarray(held_rows)
+    else:
+        scores = np.asarray(
+            cross_val_predict(
+                build_pipeline(settings),
+                docs,
+                y,
+                cv=StratifiedKFold(folds, shuffle=True, random_state=0),
+                method="decision_function",
+            ),
+            dtype=float,
+        )
+        rows = np.arange(len(y))
+    if scores.ndim == 1:
+        scores = np.column_stack([-scores, scores]) / 2.0
+    return rows, scores
 
 
 def _folds(y: np.ndarray, wanted: int) -> int:
@@ -171,12 +216,16 @@ def _folds(y: np.ndarray, wanted: int) -> int:
 
 
 def fit_temperature(scores: np.ndarray, truth: np.ndarray) -> float:
-    """The temperature minimising the negative log-likelihood of the true classes."""
+    """The temperature minimising the cross-entropy against the true classes, smoothed by
+    one pseudo-error in ``len(truth)``: on a few perfectly separated rows the plain
+    likelihood drives every confidence to 1.0, which a handful of tickets cannot justify."""
     rows = np.arange(len(truth))
+    smoothing = 1.0 / (len(truth) + 1)
 
-    def nll(log_t: float) -> float:
-        probs = softmax(scores, math.exp(log_t))
-        return float(-np.log(np.clip(probs[rows, truth], 1e-12, None)).mean())
+    def loss(log_t: float) -> float:
+        logp = np.log(np.clip(softmax(scores, math.exp(log_t)), 1e-12, None))
+        true = logp[rows, truth]
+        return float(-((1 - smoothing) * true + smoothing * logp.mean(axis=1)).mean())
 
-    result = minimize_scalar(nll, bounds=(-6.0, 3.0), method="bounded")
+    result = minimize_scalar(loss, bounds=(-6.0, 3.0), method="bounded")
     return float(math.exp(result.x))

@@ -23,7 +23,10 @@ def trained(settings):
 
 def _open(subject, body, **options):
     return services.open_ticket(
-        customer=factories.make_customer(), subject=subject, body=body, actor=Actor.system(),
+        customer=factories.make_customer(),
+        subject=subject,
+        body=body,
+        actor=Actor.system(),
         **options,
     )
 
@@ -38,8 +41,10 @@ def test_a_confident_prediction_is_applied_by_the_system(
     ticket.refresh_from_db()
     prediction = TriagePrediction.objects.get(ticket=ticket)
     assert ticket.category.slug == "billing"
-    assert prediction.applied and prediction.value == "billing"
-    assert prediction.model_version == trained.version and prediction.confidence >= 0.5
+    assert prediction.applied
+    assert prediction.value == "billing"
+    assert prediction.model_version == trained.version
+    assert prediction.confidence >= 0.5
     change = ticket.events.get(type="category_changed")
     assert change.actor_type == "system"
 
@@ -48,13 +53,14 @@ def test_an_unsure_prediction_stays_a_suggestion(
     trained, settings, django_capture_on_commit_callbacks
 ):
     settings.TRIAGE_CLASSIFIER = {"thresholds": {"category": 0.9}}
-    with django_capture_on_commit_callbacks(execute=True):  # half billing, half login
-        ticket = _open("invoice and password", "my card payment and my account reset")
+    with django_capture_on_commit_callbacks(execute=True):  # none of the topics' words
+        ticket = _open("Hello there", "Good morning, a quick question for you")
 
     ticket.refresh_from_db()
     prediction = TriagePrediction.objects.get(ticket=ticket)
     assert ticket.category is None
-    assert not prediction.applied and prediction.confidence < 0.9
+    assert not prediction.applied
+    assert prediction.confidence < 0.9
 
 
 def test_a_field_already_set_is_not_predicted(trained, django_capture_on_commit_callbacks):
@@ -95,15 +101,22 @@ def test_solving_scores_predictions_against_what_agents_set(
     assert marks == {kept.pk: True, changed.pk: False}
     body = api_as(supervisor).get("/api/v1/triage/accuracy").json()
     (category,) = body["fields"]
-    assert category["field"] == "category" and category["model_version"] == trained.version
+    assert category["field"] == "category"
+    assert category["model_version"] == trained.version
     assert (category["predictions"], category["applied"], category["correct"]) == (2, 2, 1)
-    assert category["applied_accuracy"] == 0.5 and category["coverage"] == 1.0
+    assert category["applied_accuracy"] == 0.5
+    assert category["coverage"] == 1.0
     labels = {label["label"]: label for label in category["labels"]}
-    assert labels["shipping"]["correct"] == 0 and labels["billing"]["precision"] == 1.0
+    assert labels["shipping"]["correct"] == 0
+    assert labels["billing"]["precision"] == 1.0
 
 
 def test_the_accuracy_page_shows_figures_and_the_ticket_panel_the_prediction(
-    trained, settings, client, supervisor, django_capture_on_commit_callbacks,
+    trained,
+    settings,
+    client,
+    supervisor,
+    django_capture_on_commit_callbacks,
     django_assert_max_num_queries,
 ):
     settings.TRIAGE_CLASSIFIER = {"thresholds": {"category": 0.0}}
@@ -136,7 +149,7 @@ def test_a_predicted_priority_needs_the_default_priority(
 ):
     settings.TRIAGE_CLASSIFIER = {"min_examples": 12, "min_per_label": 3}
     for ticket in solved_tickets(6):
-        urgent = ticket.category.slug == "login"
+        urgent = ticket.category is not None and ticket.category.slug == "login"
         priority = Priority.URGENT if urgent else Priority.LOW
         services.update_ticket(
             ticket, changes=services.TicketChanges(priority=priority), actor=Actor.system()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from frontline.testing import factories
 from frontline.triage import tasks
-from frontline.triage.classifier import registry, retraining, training
+from frontline.triage.classifier import registry, retraining
 from frontline.triage.models import TriageModel, TriageTrainingClaim
 from frontline.triage.tests.classifier_fixtures import solved_tickets
 
@@ -41,9 +41,11 @@ def test_train_stores_a_version_per_field_with_enough_labels_and_skips_the_rest(
     assert "precision recall" in out
     assert "step" in progress  # the progress bar
     stored = TriageModel.objects.get(field="category")
-    assert stored.is_active and stored.trained_on == 24
+    assert stored.is_active
+    assert stored.trained_on == 24
     assert sorted(stored.labels) == ["billing", "login", "shipping"]
-    assert stored.metrics["held_out"] == 5 and "macro_f1" in stored.metrics
+    assert stored.metrics["held_out"] == 5
+    assert "macro_f1" in stored.metrics
 
 
 def test_training_again_makes_a_new_active_version_and_activate_rolls_back():

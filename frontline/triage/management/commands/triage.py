@@ -75,7 +75,7 @@ class Command(BaseCommand):
             plain = report.extra["without_rejection"]
             self.stdout.write(
                 f"  (reject under confidence {report.reject_threshold:.2f}, chosen on "
-                f"out-of-fold training predictions; without rejection: in-scope "
+                f"held-out training predictions; without rejection: in-scope "
                 f"{plain['in_scope_accuracy']:.3f}, oos recall {plain['oos_recall']:.3f})"
             )
 
