@@ -17,6 +17,7 @@ from typing import Any
 import joblib
 import numpy as np
 from scipy.optimize import minimize_scalar
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_test_split
@@ -34,9 +35,11 @@ class Settings:
 
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
-    # "logreg": multinomial logistic regression (measured best); "svm": a linear SVM,
-    # four times faster to fit and 0.003-0.005 macro-F1 lower on banking77.
-    estimator: str = "logreg"
+    # "blend": logistic regression and a linear SVM on the same features, their
+    # probabilities mixed (measured best by cross-validation on banking77's dev split);
+    # "logreg" alone is 0.001 lower; "svm" alone is four times faster to fit and
+    # 0.003-0.005 lower.
+    estimator: str = "blend"
     c: float = 30.0
     svm_c: float = 0.5
     class_weight: str | None = None
@@ -71,10 +74,7 @@ class TextClassifier:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
-        scores = np.asarray(self.pipeline.decision_function(list(texts)), dtype=float)
-        if scores.ndim == 1:  # two classes: one column, the positive class's margin
-            scores = np.column_stack([-scores, scores]) / 2.0
-        return scores
+        return _as_columns(self.pipeline.decision_function(list(texts)))
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         return softmax(self.decision(texts), self.temperature)
@@ -138,12 +138,66 @@ def build_pipeline(settings: Settings) -> Pipeline:
             ),
         ]
     )
-    model: LinearSVC | LogisticRegression
+    model: LinearSVC | LogisticRegression | Blend
     if settings.estimator == "svm":
         model = LinearSVC(C=settings.svm_c, class_weight=settings.class_weight)
+    elif settings.estimator == "logreg":
+        model = _logreg(settings)
     else:
-        model = LogisticRegression(C=settings.c, class_weight=settings.class_weight, max_iter=300)
+        model = Blend(
+            logreg=_logreg(settings),
+            svm=LinearSVC(C=settings.svm_c, class_weight=settings.class_weight),
+        )
     return Pipeline([("features", features), ("model", model)])
+
+
+def _logreg(settings: Settings) -> LogisticRegression:
+    return LogisticRegression(C=settings.c, class_weight=settings.class_weight, max_iter=300)
+
+
+class Blend(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """Logistic regression and a linear SVM mixed: ``svm_weight`` of the SVM's softmax
+    (margins over ``svm_temperature``) and the rest of the regression's probabilities.
+    Its decision values are the log of the mixture, so temperature scaling applies."""
+
+    def __init__(
+        self,
+        logreg: LogisticRegression | None = None,
+        svm: LinearSVC | None = None,
+        svm_weight: float = 0.3,
+        svm_temperature: float = 0.2,
+    ) -> None:
+        self.logreg = logreg
+        self.svm = svm
+        self.svm_weight = svm_weight
+        self.svm_temperature = svm_temperature
+
+    def fit(self, features: Any, y: Any) -> Blend:
+        self.logreg_ = clone(self.logreg).fit(features, y)
+        self.svm_ = clone(self.svm).fit(features, y)
+        self.classes_ = self.logreg_.classes_
+        return self
+
+    def decision_function(self, features: Any) -> np.ndarray:
+        probs = _as_columns(self.logreg_.decision_function(features))
+        margins = _as_columns(self.svm_.decision_function(features))
+        mixed = self.svm_weight * softmax(margins, self.svm_temperature) + (
+            1 - self.svm_weight
+        ) * softmax(probs, 1.0)
+        result: np.ndarray = np.log(np.clip(mixed, 1e-12, None))
+        return result
+
+    def predict(self, features: Any) -> np.ndarray:
+        result: np.ndarray = self.classes_[self.decision_function(features).argmax(axis=1)]
+        return result
+
+
+def _as_columns(scores: Any) -> np.ndarray:
+    """Two-class models give one column, the positive class's margin: make it two."""
+    values = np.asarray(scores, dtype=float)
+    if values.ndim == 1:
+        values = np.column_stack([-values, values]) / 2.0
+    return values
 
 
 def fit(
@@ -205,9 +259,7 @@ def _held_out_scores(
             dtype=float,
         )
         rows = np.arange(len(y))
-    if scores.ndim == 1:
-        scores = np.column_stack([-scores, scores]) / 2.0
-    return rows, scores
+    return rows, _as_columns(scores)
 
 
 def _folds(y: np.ndarray, wanted: int) -> int:
