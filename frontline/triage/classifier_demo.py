@@ -9,17 +9,23 @@ ticket panel and the accuracy page with figures the model earned on unseen ticke
 
 from datetime import datetime, timedelta
 
-from frontline.triage.classifier import accuracy, predicting, training
+from frontline.triage.classifier import accuracy, predicting, registry, training
+from frontline.triage.classifier.model import Settings
 
-TRAIN_LIMIT = 1500
-REPLAY_LIMIT = 400
+TRAIN_LIMIT = 300
+REPLAY_LIMIT = 150
 REPLAY_DAYS = 7
+# The SVM alone fits four times faster than the default blend: the demo loads in seconds.
+DEMO_SETTINGS = Settings(estimator="svm", calibration_folds=2)
 
 
 def load_demo(*, now: datetime) -> None:
     cutoff = now - timedelta(days=REPLAY_DAYS)
+    registry.reset()  # a reset demo's model ids can come back
     for field in training.FIELDS:
-        training.train_field(field, now=cutoff, limit=TRAIN_LIMIT, solved_before=cutoff)
+        training.train_field(
+            field, now=cutoff, limit=TRAIN_LIMIT, solved_before=cutoff, settings=DEMO_SETTINGS
+        )
     replayed = predicting.replay_since(cutoff, limit=REPLAY_LIMIT)
     for ticket in replayed:
         if ticket.status in ("solved", "closed"):

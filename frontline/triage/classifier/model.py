@@ -218,21 +218,25 @@ def fit_with_oof(
     classes = sorted(set(y.tolist()))
     if len(classes) < 2:
         raise ValueError("need at least two classes")
+    # The vocabulary and IDF are learnt once, on every row, and shared by the held-out
+    # fits (only the linear model is refitted): most of a fit's time is vectorising.
+    pipeline = build_pipeline(settings)
+    matrix = pipeline.named_steps["features"].fit_transform(docs)
+    model = pipeline.named_steps["model"]
     temperature, calibration = 1.0, None
-    held = _held_out_scores(docs, y, settings)
+    held = _held_out_scores(matrix, y, settings, model)
     if held is not None:
         rows, scores = held
         temperature = fit_temperature(scores, np.searchsorted(classes, y[rows]))
         calibration = Calibration(rows, softmax(scores, temperature))
-    pipeline = build_pipeline(settings)
-    pipeline.fit(docs, y)
+    model.fit(matrix, y)
     fitted = [str(label) for label in pipeline.classes_]
     classifier = TextClassifier(pipeline=pipeline, labels=fitted, temperature=temperature)
     return classifier, calibration
 
 
 def _held_out_scores(
-    docs: list[str], y: np.ndarray, settings: Settings
+    matrix: Any, y: np.ndarray, settings: Settings, model: Any
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Decision values of rows a model did not see: out-of-fold on small data, one
     held-out share on large data."""
@@ -243,15 +247,14 @@ def _held_out_scores(
         fit_rows, held_rows = train_test_split(
             np.arange(len(y)), test_size=settings.calibration_share, stratify=y, random_state=0
         )
-        pipeline = build_pipeline(settings)
-        pipeline.fit([docs[i] for i in fit_rows], y[fit_rows])
-        scores = np.asarray(pipeline.decision_function([docs[i] for i in held_rows]), dtype=float)
+        held_model = clone(model).fit(matrix[fit_rows], y[fit_rows])
+        scores = np.asarray(held_model.decision_function(matrix[held_rows]), dtype=float)
         rows = np.asarray(held_rows)
     else:
         scores = np.asarray(
             cross_val_predict(
-                build_pipeline(settings),
-                docs,
+                clone(model),
+                matrix,
                 y,
                 cv=StratifiedKFold(folds, shuffle=True, random_state=0),
                 method="decision_function",

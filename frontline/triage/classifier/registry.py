@@ -58,3 +58,9 @@ def classifier(field: str, model_id: int) -> TextClassifier | None:
 
 def forget() -> None:
     cache.delete(STAMP_KEY)
+
+
+def reset() -> None:
+    """Drop the loaded models (tests: ids come back after a rolled-back transaction)."""
+    with _lock:
+        _loaded.clear()

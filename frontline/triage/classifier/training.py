@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import datetime
 
@@ -35,6 +35,7 @@ def train_field(
     advance: Callable[[], None] = lambda: None,
     limit: int | None = None,
     solved_before: datetime | None = None,
+    settings: Settings | None = None,
 ) -> Trained:
     """Hold out 20% to measure, fit again on every example, store and activate a version.
 
@@ -60,10 +61,11 @@ def train_field(
         advance()
         return Trained(field_name, skipped=str(error), dropped_labels=examples.dropped_labels)
     # The measured fit needs no calibration: the hold-out reads only its best label.
-    measured = fit(train.texts, train.labels, Settings(calibration_folds=0))
+    settings = settings or Settings()
+    measured = fit(train.texts, train.labels, replace(settings, calibration_folds=0))
     report = scoring.score(test.labels, [p.label for p in measured.predict(test.texts)])
     advance()
-    final = fit(data.texts, data.labels)
+    final = fit(data.texts, data.labels, settings)
     stored = store_version(
         field_name,
         blob=final.dumps(),

@@ -12,6 +12,11 @@ from frontline.triage.tests.classifier_fixtures import categories, solved_ticket
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_models():
+    registry.reset()
+
+
 @pytest.fixture
 def trained(settings):
     settings.TRIAGE_CLASSIFIER = {"min_examples": 12, "min_per_label": 3}

@@ -13,6 +13,12 @@ from frontline.triage.tests.classifier_fixtures import solved_tickets
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fresh_models():
+    registry.reset()
+
+
 SMALL = {"min_examples": 12, "min_per_label": 3, "retrain_after": 6}
 
 
