@@ -25,6 +25,7 @@ from frontline.routing.tiers_api import router as tiers_router
 from frontline.sla.api import router as sla_router
 from frontline.tickets.api import router as tickets_router
 from frontline.triage.api import router as triage_router
+from frontline.triage.classifier_api import router as classifier_router
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ api.add_router("/tickets", tickets_router)
 api.add_router("/sla", sla_router)
 api.add_router("/automation", automation_router)
 api.add_router("/triage", triage_router)
+api.add_router("/triage", classifier_router)  # /triage/accuracy
 # Its paths are spelled out in full: /me/presence, /tickets/{id}/routing, /routing/….
 api.add_router("", routing_router)
 api.add_router("", tiers_router)

@@ -15,6 +15,7 @@ CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
         "frontline.routing.tiers_contributions.TIER_SWARM_PANEL",
         "frontline.triage.contributions.TRIAGE_PANEL",
         "frontline.routing.contributions.ROUTING_PANEL",
+        "frontline.triage.classifier_contributions.PREDICTIONS_PANEL",
     ),
     # What a message in the staff timeline shows beneath its body.
     "message.footers": (

@@ -18,13 +18,18 @@ HANDLERS: dict[str, tuple[str, ...]] = {
     ),
     # SLA clocks replay the log in the same transaction (frontline/sla/handlers.py).
     # Routing (frontline/routing/handlers.py) queues its work on commit: new and moved
-    # tickets are routed, freed capacity is offered to the next ticket in line.
+    # tickets are routed, freed capacity is offered to the next ticket in line. The
+    # classifier also defers its prediction to the commit, after the triage rules (which run
+    # on the first message, below) have set what they set: it fills only empty fields.
     "ticket.created": (
         "frontline.sla.handlers.on_ticket_event",
+        "frontline.triage.classifier_handlers.predict_new_ticket",
         "frontline.routing.handlers.route_new_ticket",
     ),
     "ticket.status_changed": (
         "frontline.sla.handlers.on_ticket_event",
+        # On solve, predictions are scored against what the agents finally set.
+        "frontline.triage.classifier_handlers.score_solved_ticket",
         # A solved or closed ticket's swarm ends (routing/tiers_handlers.py).
         "frontline.routing.tiers_handlers.end_swarm_when_solved",
         "frontline.routing.handlers.offer_freed_capacity",

@@ -61,6 +61,7 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
 APP_DEMOS: tuple[str, ...] = (
     "frontline.sla.demo",
     "frontline.triage.demo",
+    "frontline.triage.classifier_demo",
     # The tier path and its stories first: routing then routes the newest open tickets.
     "frontline.routing.tiers_demo",
     "frontline.routing.demo",

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from frontline.triage import views
+from frontline.triage import classifier_views, views
 
 app_name = "triage"
 
@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("triage/rules/<int:rule_id>/toggle/", views.rule_toggle, name="rule-toggle"),
     path("triage/rules/<int:rule_id>/delete/", views.rule_delete, name="rule-delete"),
     path("triage/tickets/<int:number>/panel/", views.ticket_panel, name="ticket-panel"),
+    path("triage/accuracy/", classifier_views.accuracy, name="classifier-accuracy"),
 ]

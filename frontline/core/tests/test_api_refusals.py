@@ -200,6 +200,8 @@ REFUSED: dict[Operation, Refused] = {
     ("PUT", f"{V1}/routing/agents/{{user_id}}/capacity"): Refused(
         {"agent": 403, "analyst": 403, "customer": 403}, {"capacity": {"chat": 2}}
     ),
+    # The classifier's figures: supervisors and above (an associate agent is refused).
+    ("GET", f"{V1}/triage/accuracy"): Refused({"agent": 403, "analyst": 403, "customer": 403}),
 }
 # Operations every signed-in caller may use, each on their own things only.
 OPEN: dict[Operation, str] = {
