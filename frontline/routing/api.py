@@ -30,13 +30,13 @@ class PresenceOut(Schema):
     since: datetime
 
 
-class PersonOut(Schema):
+class AgentRefOut(Schema):
     id: int
     name: str
 
 
 class CandidateOut(Schema):
-    agent: PersonOut
+    agent: AgentRefOut
     score: float
     skipped: str | None
     load: int
@@ -49,7 +49,7 @@ class DecisionOut(Schema):
     at: datetime
     strategy: str
     trigger: str
-    assignee: PersonOut | None
+    assignee: AgentRefOut | None
     reason: str
     candidates: list[CandidateOut]
     relaxations: list[str]
@@ -61,7 +61,7 @@ class TicketRoutingOut(Schema):
 
 
 class TeamRoutingOut(Schema):
-    team: PersonOut
+    team: AgentRefOut
     strategy: str
     queue_order: str
     mode: str
@@ -151,11 +151,11 @@ def _decision(row: RoutingDecision) -> DecisionOut:
         at=row.created_at,
         strategy=row.strategy,
         trigger=row.trigger,
-        assignee=PersonOut(id=assignee.pk, name=assignee.name) if assignee else None,
+        assignee=AgentRefOut(id=assignee.pk, name=assignee.name) if assignee else None,
         reason=row.reason,
         candidates=[
             CandidateOut(
-                agent=PersonOut(id=c["agent_id"], name=c["name"]),
+                agent=AgentRefOut(id=c["agent_id"], name=c["name"]),
                 score=c.get("score", 0.0),
                 skipped=c.get("skipped"),
                 load=c.get("load", 0),
@@ -172,7 +172,7 @@ def _decision(row: RoutingDecision) -> DecisionOut:
 def _team_out(team: Team, row: TeamRouting | None) -> TeamRoutingOut:
     row = row or TeamRouting(team=team)
     return TeamRoutingOut(
-        team=PersonOut(id=team.pk, name=team.name),
+        team=AgentRefOut(id=team.pk, name=team.name),
         strategy=row.strategy,
         queue_order=row.queue_order,
         mode=row.mode,

@@ -25,7 +25,7 @@ from frontline.tickets.queries import ensure_can_work, get_ticket_for
 router = Router(tags=["tiers and swarming"])
 
 
-class TeamRefOut(Schema):
+class TierTeamOut(Schema):
     id: int
     name: str
     tier: int
@@ -42,7 +42,7 @@ class ReasonIn(InputSchema):
 
 class MoveOut(Schema):
     ticket_id: int
-    team: TeamRefOut | None
+    team: TierTeamOut | None
     assignee: UserRefOut | None
     tier: TierOut
     escalation_id: int
@@ -51,8 +51,8 @@ class MoveOut(Schema):
 class EscalationOut(Schema):
     id: int
     direction: str = Field(description="up (escalated) or down (de-escalated)")
-    from_team: TeamRefOut | None
-    to_team: TeamRefOut | None
+    from_team: TierTeamOut | None
+    to_team: TierTeamOut | None
     from_tier: int
     to_tier: int
     reason: str
@@ -284,10 +284,10 @@ def _escalation_out(row: TicketEscalation) -> EscalationOut:
     )
 
 
-def _team(team: Team | None) -> TeamRefOut | None:
+def _team(team: Team | None) -> TierTeamOut | None:
     if team is None:
         return None
-    return TeamRefOut(id=team.pk, name=team.name, tier=team.tier)
+    return TierTeamOut(id=team.pk, name=team.name, tier=team.tier)
 
 
 def _user(user: User) -> UserRefOut:

@@ -18,7 +18,7 @@ from frontline.core.actors import Actor
 from frontline.core.api_support import ObjectId, responses
 from frontline.core.contributions import field_values
 from frontline.core.errors import NotFound, PermissionDenied, ValidationFailed
-from frontline.core.pagination import paginate
+from frontline.core.pagination import PageParams, paginate
 from frontline.core.web import download
 from frontline.customers.models import Customer, Identity
 from frontline.customers.services import get_or_create_customer_by_email
@@ -54,11 +54,6 @@ from frontline.tickets.schemas import (
 router = Router(tags=["tickets"])
 
 LIST_ORDER = ("-updated_at", "-id")
-
-
-class PageParams(Schema):
-    cursor: str | None = None
-    page_size: int | None = NinjaField(None, ge=1, le=100)
 
 
 def _iso_only(value: object) -> object:

@@ -23,7 +23,7 @@ router = Router(tags=["triage"])
 PriorityName = Literal["low", "normal", "high", "urgent"]
 
 
-class RuleIn(Schema):
+class TriageRuleIn(Schema):
     name: str = Field(max_length=120)
     description: str = ""
     is_active: bool = True
@@ -39,7 +39,7 @@ class RuleIn(Schema):
     position: int | None = Field(default=None, ge=0, le=10_000)
 
 
-class RuleUpdateIn(Schema):
+class TriageRuleUpdateIn(Schema):
     name: str | None = Field(default=None, max_length=120)
     description: str | None = None
     is_active: bool | None = None
@@ -52,7 +52,7 @@ class RuleUpdateIn(Schema):
     position: int | None = Field(default=None, ge=0, le=10_000)
 
 
-class RuleOut(Schema):
+class TriageRuleOut(Schema):
     id: int
     name: str
     description: str
@@ -73,8 +73,8 @@ class RuleOut(Schema):
     updated_at: datetime
 
 
-class RulePageOut(Schema):
-    items: list[RuleOut]
+class TriageRulePageOut(Schema):
+    items: list[TriageRuleOut]
     next: str | None
 
 
@@ -92,8 +92,8 @@ class RelatedListOut(Schema):
     items: list[RelatedOut]
 
 
-def _out(rule: TriageRule) -> RuleOut:
-    return RuleOut(
+def _out(rule: TriageRule) -> TriageRuleOut:
+    return TriageRuleOut(
         id=rule.pk,
         name=rule.name,
         description=rule.description,
@@ -122,8 +122,8 @@ def _rule(rule_id: int) -> TriageRule:
     return found
 
 
-@router.get("/rules", response=responses({200: RulePageOut}), summary="Triage rules")
-def list_rules(request: HttpRequest, paging: Query[PageParams]) -> RulePageOut:
+@router.get("/rules", response=responses({200: TriageRulePageOut}), summary="Triage rules")
+def list_rules(request: HttpRequest, paging: Query[PageParams]) -> TriageRulePageOut:
     staff_actor(request)
     page = paginate(
         TriageRule.objects.all(),
@@ -132,11 +132,11 @@ def list_rules(request: HttpRequest, paging: Query[PageParams]) -> RulePageOut:
         cursor=paging.cursor,
         page_size=paging.page_size,
     )
-    return RulePageOut(items=[_out(r) for r in page.items], next=page.next)
+    return TriageRulePageOut(items=[_out(r) for r in page.items], next=page.next)
 
 
-@router.post("/rules", response=responses({201: RuleOut}), summary="New triage rule")
-def create_rule(request: HttpRequest, payload: RuleIn) -> Status[RuleOut]:
+@router.post("/rules", response=responses({201: TriageRuleOut}), summary="New triage rule")
+def create_rule(request: HttpRequest, payload: TriageRuleIn) -> Status[TriageRuleOut]:
     actor = staff_actor(request)
     fields = rules.RuleFields(
         name=payload.name,
@@ -154,17 +154,23 @@ def create_rule(request: HttpRequest, payload: RuleIn) -> Status[RuleOut]:
 
 
 @router.get(
-    "/rules/{triage_rule_id}", response=responses({200: RuleOut}), summary="Read a triage rule"
+    "/rules/{triage_rule_id}",
+    response=responses({200: TriageRuleOut}),
+    summary="Read a triage rule",
 )
-def get_rule(request: HttpRequest, triage_rule_id: ObjectId) -> RuleOut:
+def get_rule(request: HttpRequest, triage_rule_id: ObjectId) -> TriageRuleOut:
     staff_actor(request)
     return _out(_rule(triage_rule_id))
 
 
 @router.patch(
-    "/rules/{triage_rule_id}", response=responses({200: RuleOut}), summary="Change a triage rule"
+    "/rules/{triage_rule_id}",
+    response=responses({200: TriageRuleOut}),
+    summary="Change a triage rule",
 )
-def update_rule(request: HttpRequest, triage_rule_id: ObjectId, payload: RuleUpdateIn) -> RuleOut:
+def update_rule(
+    request: HttpRequest, triage_rule_id: ObjectId, payload: TriageRuleUpdateIn
+) -> TriageRuleOut:
     actor = staff_actor(request)
     rules.ensure_manager(actor)
     given = payload.model_fields_set

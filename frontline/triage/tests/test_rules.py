@@ -2,9 +2,11 @@
 a broken rule skipped and reported, the rules page and API for supervisors only."""
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
 from frontline.core.actors import Actor
@@ -262,19 +264,23 @@ def test_the_rules_api_creates_reads_changes_and_deletes(supervisor, agent, api_
 
 
 def test_a_rule_can_test_business_hours_of_an_sla_calendar(supervisor, customer):
-    always_closed = factories.make_calendar(name="Closed", weekly_hours={})
+    office = factories.make_calendar(name="Office")  # Monday to Friday, 09:00 to 17:00
     new_rule(
         supervisor,
         name="Out of hours",
-        conditions={"field": "now", "op": "outside_calendar", "value": always_closed.pk},
+        conditions={"field": "now", "op": "outside_calendar", "value": office.pk},
         add_tags=["out-of-hours"],
     )
     with pytest.raises(ValidationFailed) as refused:
         new_rule(supervisor, conditions={"field": "now", "op": "within_calendar", "value": 9999})
 
-    ticket = factories.make_ticket(customer=customer)
+    with time_machine.travel(datetime(2026, 12, 7, 10, tzinfo=UTC), tick=False):  # Monday
+        in_hours = factories.make_ticket(customer=customer)
+    with time_machine.travel(datetime(2026, 12, 6, 12, tzinfo=UTC), tick=False):  # Sunday
+        sunday = factories.make_ticket(customer=customer)
 
-    assert list(ticket.tags.values_list("name", flat=True)) == ["out-of-hours"]
+    assert list(in_hours.tags.values_list("name", flat=True)) == []
+    assert list(sunday.tags.values_list("name", flat=True)) == ["out-of-hours"]
     assert refused.value.field == "conditions.value"
 
 
