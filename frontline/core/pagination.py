@@ -29,7 +29,7 @@ class PageParams(Schema):
     """The query parameters of every list: an opaque ``cursor`` from a previous page's
     ``next``, and how many items a page holds."""
 
-    cursor: str | None = Field(None, max_length=1000, pattern=r"^[^\x00]*$")
+    cursor: str | None = Field(None, min_length=1, max_length=1000, pattern=r"^[^\x00]*$")
     page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
 
 
