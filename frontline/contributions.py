@@ -26,6 +26,7 @@ CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "ticket.detail_fields": (
         "frontline.sla.contributions.SLA_FIELD",
         "frontline.routing.tiers_contributions.TIER_FIELD",
+        "frontline.triage.contributions.SIGNAL_FIELD",
     ),
     # Fields a customer's API page (GET /customers/{id}) carries: their latest tickets.
     "customer.detail_fields": ("frontline.tickets.customer_fields.RECENT_TICKETS",),

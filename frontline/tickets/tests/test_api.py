@@ -348,8 +348,9 @@ def test_ticket_read_query_count_does_not_grow_with_messages(agent, team, api_as
 
     assert len(response.json()["messages"]) == 20
     # The ninth query reads the ticket's SLA targets with their calendars, the tenth its
-    # tier summary (routing's ``tier`` field).
-    assert len(queries) == 10
+    # tier summary (routing's ``tier`` field), the eleventh its language and sentiment
+    # readings (triage's ``triage`` field).
+    assert len(queries) == 11
 
 
 def test_customer_list_query_count(customer, team, api_as):

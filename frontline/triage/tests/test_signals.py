@@ -98,3 +98,28 @@ def test_batch_imports_get_their_readings_in_bulk(customer, django_assert_num_qu
         on_messages_added(pairs)
 
     assert list(MessageSignal.objects.values_list("sentiment_label", flat=True)) == ["positive"] * 3
+
+
+def test_the_ticket_api_gives_staff_the_language_and_latest_sentiment(
+    agent, team, customer, api_as
+):
+    ticket = factories.make_ticket(
+        customer=customer,
+        team=team,
+        subject="Export",
+        body="Guten Tag, der Export der Rechnungen funktioniert seit gestern nicht mehr. "
+        "Können Sie bitte nachsehen, woran das liegt?",
+    )
+    services.reply_to_ticket(
+        ticket,
+        body="Thank you so much, it works perfectly now. Great help!",
+        actor=Actor.for_customer(customer),
+    )
+
+    staff = api_as(agent).get(f"/api/v1/tickets/{ticket.pk}").json()["triage"]
+    own = api_as(customer.user).get(f"/api/v1/tickets/{ticket.pk}").json()
+
+    assert staff["language"] == "de"
+    assert staff["sentiment_label"] == "positive"
+    assert staff["sentiment"] > 0.5
+    assert own["triage"] is None
