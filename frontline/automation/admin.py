@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from frontline.automation.actions import clean_actions
 from frontline.automation.models import TimeRule, TimeRuleRun
 from frontline.automation.services import RuleFields, create_rule, delete_rule, update_rule
-from frontline.core.admin import ServiceAdmin, admin_actor
+from frontline.core.admin import ReadOnlyAdmin, ServiceAdmin, admin_actor
 from frontline.core.errors import ValidationFailed
 from frontline.tickets.models import Status
 
@@ -91,19 +91,10 @@ class TimeRuleAdmin(ServiceAdmin):
 
 
 @admin.register(TimeRuleRun)
-class TimeRuleRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TimeRuleRunAdmin(ReadOnlyAdmin):
     """What the rules did: written when a rule fires, looked at here."""
 
     list_display = ("rule", "ticket", "window_start", "fired_at", "outcome")
     list_select_related = ("rule", "ticket")
     raw_id_fields = ("ticket",)
     show_full_result_count = False
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False

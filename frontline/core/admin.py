@@ -68,6 +68,20 @@ def _forms_of(formsets: Any, model: type[models.Model]) -> "Iterator[forms.Model
             yield from (f for f in formset.forms if hasattr(f, "cleaned_data"))
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Rows an app writes itself (logs, readings, decisions): listed and looked at in the
+    admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """An admin whose saves and deletes are service calls (``write`` and ``remove``).
 

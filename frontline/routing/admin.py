@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from frontline.core.admin import ServiceAdmin, admin_actor
+from frontline.core.admin import ReadOnlyAdmin, ServiceAdmin, admin_actor
 from frontline.routing import services
 from frontline.routing.models import (
     AgentCapacity,
@@ -39,35 +39,24 @@ class ChannelCapacityAdmin(ServiceAdmin):
         services.remove_channel_capacity(obj, actor=admin_actor(request))
 
 
-class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(AgentPresence)
-class AgentPresenceAdmin(_ReadOnly):
+class AgentPresenceAdmin(ReadOnlyAdmin):
     list_display = ("user", "status", "since", "last_seen_at", "last_assigned_at")
     list_filter = ("status",)
 
 
 @admin.register(AgentCapacity)
-class AgentCapacityAdmin(_ReadOnly):
+class AgentCapacityAdmin(ReadOnlyAdmin):
     list_display = ("user", "channel", "max_concurrent")
 
 
 @admin.register(SkillRequirement)
-class SkillRequirementAdmin(_ReadOnly):
+class SkillRequirementAdmin(ReadOnlyAdmin):
     list_display = ("kind", "category", "value", "skill", "min_proficiency")
 
 
 @admin.register(RoutingDecision)
-class RoutingDecisionAdmin(_ReadOnly):
+class RoutingDecisionAdmin(ReadOnlyAdmin):
     list_display = ("ticket", "assignee", "strategy", "trigger", "reason", "created_at")
     list_filter = ("strategy", "trigger")
     list_select_related = ("ticket", "assignee")

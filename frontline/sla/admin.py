@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from frontline.core.admin import ServiceAdmin, admin_actor, inline_rows
+from frontline.core.admin import ReadOnlyAdmin, ServiceAdmin, admin_actor, inline_rows
 from frontline.core.errors import ValidationFailed
 from frontline.sla.models import (
     Calendar,
@@ -222,23 +222,14 @@ def _goal(row: dict[str, Any]) -> GoalFields:
     )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class _ClockAdmin(ReadOnlyAdmin):
     """Written by the clocks from the event log: looked at here, never changed or deleted."""
 
     show_full_result_count = False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(SlaTarget)
-class SlaTargetAdmin(ReadOnlyAdmin):
+class SlaTargetAdmin(_ClockAdmin):
     list_display = ("ticket", "target", "state", "due_at", "cycle", "warned_percent")
     list_filter = ("target", "state")
     list_select_related = ("ticket",)
@@ -247,7 +238,7 @@ class SlaTargetAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SlaChange)
-class SlaChangeAdmin(ReadOnlyAdmin):
+class SlaChangeAdmin(_ClockAdmin):
     list_display = ("ticket", "kind", "target", "message", "at")
     list_filter = ("kind",)
     list_select_related = ("ticket",)
@@ -256,7 +247,7 @@ class SlaChangeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SlaNotification)
-class SlaNotificationAdmin(ReadOnlyAdmin):
+class SlaNotificationAdmin(_ClockAdmin):
     list_display = ("recipient", "ticket", "kind", "target", "deliver_after", "sent_at")
     list_filter = ("kind", "target")
     list_select_related = ("recipient", "ticket")

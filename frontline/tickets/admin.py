@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from frontline.core.admin import ServiceAdmin, admin_actor
+from frontline.core.admin import ReadOnlyAdmin, ServiceAdmin, admin_actor
 from frontline.tickets.models import (
     Category,
     CustomField,
@@ -26,7 +26,9 @@ from frontline.tickets.services import catalogue
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TicketAdmin(ReadOnlyAdmin):
+    """A ticket is solved, closed or merged, never deleted: its events are the record."""
+
     list_display = ("number", "subject", "status", "priority", "team", "assignee", "updated_at")
     list_display_links = ("number", "subject")
     list_filter = ("status", "priority", "channel", "team")
@@ -43,19 +45,9 @@ class TicketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )
     show_full_result_count = False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
-        # A ticket is solved, closed or merged, never deleted: its events are the record.
-        return False
-
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MessageAdmin(ReadOnlyAdmin):
     list_display = ("id", "ticket", "kind", "direction", "author_type", "channel", "created_at")
     list_filter = ("kind", "direction", "channel")
     list_select_related = ("ticket",)
@@ -64,18 +56,9 @@ class MessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ordering = ("-id",)
     show_full_result_count = False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
-        return False
-
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TicketEventAdmin(ReadOnlyAdmin):
     """The audit log is append-only: nobody adds, changes or deletes an event here."""
 
     list_display = ("id", "ticket", "type", "actor_type", "actor_user", "created_at")
@@ -85,15 +68,6 @@ class TicketEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     raw_id_fields = ("ticket", "actor_user", "actor_customer")
     ordering = ("-id",)
     show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: TicketEvent | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: TicketEvent | None = None) -> bool:
-        return False
 
 
 @admin.register(Category)
@@ -125,21 +99,12 @@ class CategoryAdmin(ServiceAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TagAdmin(ReadOnlyAdmin):
     """Tags come from tickets (the workspace, the API, rules): renaming or deleting one here
     would change tickets without an event, so they are only listed."""
 
     list_display = ("name",)
     search_fields = ("name",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Tag | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Tag | None = None) -> bool:
-        return False
 
 
 @admin.register(CustomField)

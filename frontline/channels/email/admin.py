@@ -21,7 +21,7 @@ from frontline.channels.email.models import (
     TemplateKind,
 )
 from frontline.channels.email.outbound import retry_delivery
-from frontline.core.admin import ServiceAdmin, admin_actor
+from frontline.core.admin import ReadOnlyAdmin, ServiceAdmin, admin_actor
 from frontline.core.errors import FrontlineError
 
 SECRETS = ("imap_password", "imap_oauth2_token", "smtp_password")
@@ -124,18 +124,7 @@ class MailboxAdmin(ServiceAdmin):
         services.delete_mailbox(obj, actor=admin_actor(request))
 
 
-class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class _Stored(_ReadOnly):
+class _Stored(ReadOnlyAdmin):
     list_select_related = ("mailbox", "ticket")
     search_fields = ("message_id", "sender", "subject")
     readonly_fields = ("raw_link",)
@@ -180,7 +169,7 @@ class QuarantineAdmin(_Stored):
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(_ReadOnly):
+class OutboundMessageAdmin(ReadOnlyAdmin):
     """Sent email, and sending a failed one again: ``retry_delivery`` decides who may, for
     each email's ticket, as for the API and the ticket page."""
 
