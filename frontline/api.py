@@ -20,6 +20,8 @@ from frontline.automation.api import router as automation_router
 from frontline.channels.email.api import router as email_router
 from frontline.core.errors import ErrorCode, FrontlineError
 from frontline.customers.api import router as customers_router
+from frontline.knowledge.api import router as knowledge_router
+from frontline.knowledge.search_api import router as search_router
 from frontline.routing.api import router as routing_router
 from frontline.routing.tiers_api import router as tiers_router
 from frontline.sla.api import router as sla_router
@@ -77,6 +79,8 @@ api = FrontlineAPI(
 )
 
 api.add_router("/tickets", tickets_router)
+api.add_router("/articles", knowledge_router)
+api.add_router("/search", search_router)
 api.add_router("/sla", sla_router)
 api.add_router("/automation", automation_router)
 api.add_router("/triage", triage_router)

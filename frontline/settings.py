@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "frontline.tickets",
     "frontline.sla",
     "frontline.triage",
+    "frontline.knowledge",
     "frontline.routing",
     "frontline.automation",
     "frontline.channels.email",
@@ -181,6 +182,14 @@ REDIS_URL = env_str("REDIS_URL", "")
 # Routing (docs/routing.md): an online agent whose workspace sent no heartbeat for this long
 # is set away, and is offered no more work until they are back.
 ROUTING_IDLE_AWAY_SECONDS = env_int("ROUTING_IDLE_AWAY_SECONDS", 600)
+
+# Search (docs/search.md): the languages people search in. On PostgreSQL each word is
+# stemmed in every one of them, so an article in any of these is found by its own words.
+SEARCH_LANGUAGES = env_list("SEARCH_LANGUAGES", ["en", "de"])
+
+# Knowledge base (docs/knowledge.md): a published article not reviewed for this many months
+# is listed as needing review.
+KNOWLEDGE_REVIEW_MONTHS = env_int("KNOWLEDGE_REVIEW_MONTHS", 6)
 
 # Background jobs (Huey): a SQLite queue beside the database by default, Redis at scale.
 # djhuey defaults "immediate" to DEBUG, so it is set explicitly.

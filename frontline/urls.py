@@ -14,6 +14,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("frontline.accounts.urls")),
     path("portal/", include("frontline.channels.portal.urls")),
+    path("help/", include("frontline.channels.portal.help_urls")),
+    path("", include("frontline.knowledge.urls")),
     path("", include("frontline.channels.email.urls")),
     path("", include("frontline.routing.urls")),
     path("", include("frontline.triage.urls")),

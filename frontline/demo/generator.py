@@ -62,6 +62,7 @@ APP_DEMOS: tuple[str, ...] = (
     "frontline.sla.demo",
     "frontline.triage.demo",
     "frontline.triage.classifier_demo",
+    "frontline.knowledge.demo",
     # The tier path and its stories first: routing then routes the newest open tickets.
     "frontline.routing.tiers_demo",
     "frontline.routing.demo",
