@@ -39,3 +39,6 @@ CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
 # Parts of workspace pages drawn by other apps (``core.contributions.PagePart``).
 CONTRIBUTIONS["workspace.header"] = ("frontline.routing.contributions.PRESENCE_SWITCH",)
 CONTRIBUTIONS["supervisor.panels"] = ("frontline.routing.contributions.ROUTING_BOARD",)
+# Apps whose rows the search module indexes (``core.search.Source``), for
+# ``frontline search reindex|check``.
+CONTRIBUTIONS["search.sources"] = ("frontline.knowledge.indexing.ARTICLE_SOURCE",)
