@@ -51,3 +51,22 @@ def uses_django_admin(user: User) -> bool:
 def is_administrator(user: User) -> bool:
     """Whoever may read every customer's mail and change anything: superusers."""
     return user.is_active and user.is_superuser
+
+
+PUBLISHES_ARTICLES = frozenset({Role.ENGINEER, Role.SUPERVISOR, Role.HEAD_OF_SUPPORT, Role.ADMIN})
+
+
+def can_edit_articles(user: User) -> bool:
+    """Write and change knowledge-base drafts: every staff member who writes tickets."""
+    return can_write_tickets(user)
+
+
+def can_publish_articles(user: User) -> bool:
+    """Publish, archive, restore and mark reviewed: engineers, supervisors and above;
+    associates and rotation staff write drafts for them to review."""
+    return user.is_active and (user.role in PUBLISHES_ARTICLES or user.is_superuser)
+
+
+def can_see_knowledge_gaps(user: User) -> bool:
+    """The knowledge gaps report: whoever oversees the whole program."""
+    return sees_all_tickets(user)
