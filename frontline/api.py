@@ -21,6 +21,7 @@ from frontline.channels.email.api import router as email_router
 from frontline.core.errors import ErrorCode, FrontlineError
 from frontline.customers.api import router as customers_router
 from frontline.knowledge.api import router as knowledge_router
+from frontline.knowledge.gaps_api import router as knowledge_gaps_router
 from frontline.knowledge.search_api import router as search_router
 from frontline.routing.api import router as routing_router
 from frontline.routing.tiers_api import router as tiers_router
@@ -81,6 +82,7 @@ api = FrontlineAPI(
 api.add_router("/tickets", tickets_router)
 api.add_router("/articles", knowledge_router)
 api.add_router("/search", search_router)
+api.add_router("/knowledge", knowledge_gaps_router)
 api.add_router("/sla", sla_router)
 api.add_router("/automation", automation_router)
 api.add_router("/triage", triage_router)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("frontline.accounts.urls")),
     path("portal/", include("frontline.channels.portal.urls")),
     path("help/", include("frontline.channels.portal.help_urls")),
+    path("", include("frontline.knowledge.gaps_urls")),
     path("", include("frontline.knowledge.urls")),
     path("", include("frontline.channels.email.urls")),
     path("", include("frontline.routing.urls")),

@@ -35,11 +35,33 @@ class NewTicketForm(forms.Form):
     category = forms.ChoiceField(required=False, label="Topic")
     attachments = MultipleFileField(label="Attachments", help_text="Screenshots, invoices, logs.")
 
-    def __init__(self, *args: Any, categories: Sequence[Category], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        categories: Sequence[Category],
+        suggestions_url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if suggestions_url:
+            self._suggest_from(suggestions_url)
         self._categories = {str(c.pk): c for c in categories}
         options = [(str(c.pk), c.name) for c in categories]
         set_choices(self, "category", [("", "Choose a topic (optional)"), *options])
+
+    def _suggest_from(self, url: str) -> None:
+        """As the customer types, matching articles load into ``#suggestions`` (htmx)."""
+        for name in ("subject", "description"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": url,
+                    "hx-trigger": "keyup changed delay:400ms",
+                    "hx-target": "#suggestions",
+                    "hx-include": "[name=subject], [name=description]",
+                    "hx-sync": "#suggestions:replace",
+                    "aria-controls": "suggestions",
+                }
+            )
 
     def chosen_category(self) -> Category | None:
         return self._categories.get(self.cleaned_data.get("category") or "")

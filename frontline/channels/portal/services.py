@@ -1,4 +1,5 @@
-"""Signing customers in to the portal with one-time links sent to their email address.
+"""Signing customers in to the portal with one-time links sent to their email address, and
+sending a request from the portal's form.
 
 A link carries a random secret, signed with a timestamp so a tampered or stale link is
 refused before the database is asked. Only the secret's SHA-256 is stored; redeeming claims
@@ -8,6 +9,7 @@ the row with a conditional UPDATE, so a link works once even if two tabs race to
 import hashlib
 import logging
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.core import signing
@@ -18,9 +20,13 @@ from django.utils import timezone
 
 from frontline.accounts.models import User
 from frontline.channels.portal.models import SignInLink
+from frontline.core.actors import Actor
 from frontline.core.errors import Conflict, ValidationFailed
 from frontline.customers.models import Customer, IdentityKind
 from frontline.customers.services import create_portal_login, find_customer, normalise_identity
+from frontline.knowledge.feedback import mark_deflections_submitted
+from frontline.tickets import services as ticket_services
+from frontline.tickets.models import Category, Channel, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -128,3 +134,31 @@ def _login_of(customer: Customer) -> User:
     if not user.is_active:
         raise ValidationFailed("This portal login is disabled.", field="token")
     return user
+
+
+@transaction.atomic
+def send_request(
+    *,
+    customer: Customer,
+    subject: str,
+    body: str,
+    category: Category | None,
+    attachments: Sequence[ticket_services.NewAttachment],
+    deflection_ids: Sequence[int],
+    actor: Actor,
+) -> Ticket:
+    """Open the ticket of a request typed on the portal. The suggestions the customer read
+    before sending it (``deflection_ids``, from their session) did not deflect it: they
+    become SUBMITTED and point at the new ticket."""
+    ticket = ticket_services.open_ticket(
+        customer=customer,
+        subject=subject,
+        body=body,
+        category=category,
+        attachments=attachments,
+        channel=Channel.PORTAL,
+        actor=actor,
+    )
+    if deflection_ids:
+        mark_deflections_submitted(deflection_ids, ticket=ticket)
+    return ticket

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontline.channels.portal import views
+from frontline.channels.portal import deflection_views, views
 
 app_name = "portal"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("tickets/<int:number>/reply/", views.ticket_reply, name="reply"),
     path("tickets/<int:number>/status/", views.ticket_status, name="status"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("suggestions/", deflection_views.suggestions, name="suggestions"),
+    path(
+        "suggestions/<int:deflection_id>/answer/",
+        deflection_views.answer,
+        name="deflection-answer",
+    ),
 ]

@@ -24,7 +24,7 @@ from frontline.accounts import services as account_services
 from frontline.accounts import sign_in as sign_in_guard
 from frontline.accounts.models import User
 from frontline.accounts.web import customer_required, web_actor
-from frontline.channels.portal import services
+from frontline.channels.portal import self_service, services
 from frontline.channels.portal.forms import (
     LinkRequestForm,
     NewTicketForm,
@@ -154,18 +154,25 @@ def home(request: HttpRequest) -> HttpResponse:
 def new_ticket(request: HttpRequest) -> HttpResponse:
     actor = web_actor(request)
     categories = list(Category.objects.filter(is_active=True))
-    form = NewTicketForm(request.POST or None, request.FILES or None, categories=categories)
+    form = NewTicketForm(
+        request.POST or None,
+        request.FILES or None,
+        categories=categories,
+        initial=self_service.draft(request),
+        suggestions_url=reverse("portal:suggestions"),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            ticket = ticket_services.open_ticket(
+            ticket = services.send_request(
                 customer=_customer(actor),
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["description"],
                 category=form.chosen_category(),
                 attachments=attachments_from(form.cleaned_data["attachments"]),
-                channel=Channel.PORTAL,
+                deflection_ids=self_service.deflection_ids(request),
                 actor=actor,
             )
+            self_service.forget_request(request)
             messages.success(request, f"Thanks — we received your request as #{ticket.number}.")
             return HttpResponseRedirect(reverse("portal:ticket", args=[ticket.number]))
         except FrontlineError as exc:
