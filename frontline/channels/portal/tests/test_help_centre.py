@@ -73,9 +73,7 @@ def library(acme):
     }
 
 
-def test_the_home_page_shows_categories_with_counts_popular_articles_and_a_search_box(
-    library, db
-):
+def test_the_home_page_shows_categories_with_counts_popular_articles_and_a_search_box(library, db):
     ArticleTranslation.objects.filter(pk=library["password"].pk).update(view_count=50)
     response = Client().get("/help/")
     assert response.status_code == 200
