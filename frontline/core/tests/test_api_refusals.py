@@ -202,6 +202,8 @@ REFUSED: dict[Operation, Refused] = {
     ),
     # The classifier's figures: supervisors and above (an associate agent is refused).
     ("GET", f"{V1}/triage/accuracy"): Refused({"agent": 403, "analyst": 403, "customer": 403}),
+    # The knowledge gaps report: whoever sees all tickets (analysts too), not associates.
+    ("GET", f"{V1}/knowledge/gaps"): Refused({"agent": 403, "customer": 403}),
 }
 # Operations every signed-in caller may use, each on their own things only.
 OPEN: dict[Operation, str] = {
