@@ -152,7 +152,7 @@ def bilingual(db):
 
 
 def test_the_language_comes_from_lang_then_accept_language_then_the_first_published(bilingual):
-    english, german = bilingual
+    english, _german = bilingual
     assert "Adresse ändern" in Client().get(url(english, lang="de")).content.decode()
     accepting = Client(headers={"Accept-Language": "fr-FR,de-CH;q=0.9,en;q=0.5"})
     assert "Adresse ändern" in accepting.get(url(english)).content.decode()
