@@ -147,7 +147,9 @@ def bilingual(db):
     german = add_translation(
         english.article, "Adresse ändern", "Öffnen Sie die Kontoseite.", language="de"
     )
-    add_translation(english.article, "Entwurf", "Noch nicht.", language="fr", status="draft")
+    add_translation(
+        english.article, "Entwurf", "Noch nicht.", language="fr", status=ArticleStatus.DRAFT
+    )
     return english, german
 
 

@@ -14,7 +14,7 @@ def refunds(db):
     public = make_article(
         "Getting a refund", "Refunds arrive within five days.", category=topic, slug="refund"
     )
-    make_article("Refund override", "Agents only.", category=topic, visibility="internal")
+    make_article("Refund override", "Agents only.", category=topic, visibility=Visibility.INTERNAL)
     return public
 
 
@@ -105,6 +105,7 @@ def test_customers_find_their_organisations_articles(db):
         organisations=[acme],
     )
     client = Client()
+    assert mine.user is not None
     client.force_login(mine.user)
     assert "Acme contract" in search("contract", client).content.decode()
     assert "Acme contract" not in search("contract").content.decode()
