@@ -57,6 +57,7 @@ def answer(request: HttpRequest, deflection_id: int) -> HttpResponse:
         messages.info(request, exc.message)
         return HttpResponseRedirect(reverse("portal:home"))
     if answered:
+        self_service.forget_request(request)  # answered: no request left to send
         messages.success(request, "Glad it helped.")
         return HttpResponseRedirect(reverse("portal:home"))
     return HttpResponseRedirect(reverse("portal:new-ticket"))

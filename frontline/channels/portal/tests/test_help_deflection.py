@@ -88,6 +88,10 @@ def test_yes_counts_the_deflection_and_goes_back_to_the_portal(client, refund):
     assert "Glad it helped" in client.get("/portal/").content.decode()
     deflection.refresh_from_db()
     assert deflection.outcome == DeflectionOutcome.ANSWERED
+    assert 'value="Refund for my order"' not in client.get("/portal/tickets/new/").content.decode()
+    client.post("/portal/tickets/new/", {"subject": "Something else", "description": "New"})
+    deflection.refresh_from_db()
+    assert (deflection.outcome, deflection.ticket) == (DeflectionOutcome.ANSWERED, None)
 
 
 def test_no_goes_back_to_the_request_as_typed(client, refund):
