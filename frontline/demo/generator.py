@@ -66,6 +66,8 @@ APP_DEMOS: tuple[str, ...] = (
     # The tier path and its stories first: routing then routes the newest open tickets.
     "frontline.routing.tiers_demo",
     "frontline.routing.demo",
+    # After knowledge.demo wrote the articles: what readers searched, voted and read.
+    "frontline.knowledge.gaps_demo",
 )
 
 DEMO_CUSTOMERS = 600
