@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_add_swarm_notification_kinds'),
+        ("accounts", "0004_add_swarm_notification_kinds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('mention', 'Mentioned you'), ('assigned', 'Assigned to you'), ('sla_warning', 'SLA warning'), ('sla_breach', 'SLA breached'), ('sla_digest', 'SLA alerts'), ('automation', 'Time-based automation'), ('swarm_invite', 'Invited to a swarm'), ('escalated', 'Ticket escalated'), ('article_review', 'Article needs review')], max_length=20),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("mention", "Mentioned you"),
+                    ("assigned", "Assigned to you"),
+                    ("sla_warning", "SLA warning"),
+                    ("sla_breach", "SLA breached"),
+                    ("sla_digest", "SLA alerts"),
+                    ("automation", "Time-based automation"),
+                    ("swarm_invite", "Invited to a swarm"),
+                    ("escalated", "Ticket escalated"),
+                    ("article_review", "Article needs review"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
