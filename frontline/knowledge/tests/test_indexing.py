@@ -1,0 +1,69 @@
+"""Article writes reach search in their own transaction: found at once, never after a
+rollback, gone when deleted."""
+
+import pytest
+from django.db import transaction
+
+from frontline.core.actors import Actor
+from frontline.core.search import ARTICLES, indexed_ids
+from frontline.knowledge import services
+from frontline.knowledge.tests import authoring
+
+
+class Rollback(Exception):
+    pass
+
+
+def _found(actor, text):
+    return [h.translation.article_id for h in services_search(actor, text)]
+
+
+def services_search(actor, text):
+    from frontline.knowledge.queries import search_articles
+
+    return search_articles(actor, text).hits
+
+
+def test_a_saved_article_is_found_at_once(agent, supervisor):
+    article = authoring.article(agent, category=authoring.category(supervisor), title="Payouts")
+    translation = article.translations.get()
+    services.save_translation(
+        translation,
+        title="Payouts",
+        body_markdown="Payouts arrive on the **zebracorn** schedule.",
+        actor=Actor.for_user(agent),
+    )
+
+    assert _found(Actor.for_user(agent), "zebracorn") == [article.pk]
+
+
+def test_a_rolled_back_save_is_not_found(agent, supervisor):
+    article = authoring.article(agent, category=authoring.category(supervisor), title="Payouts")
+    translation = article.translations.get()
+
+    with pytest.raises(Rollback), transaction.atomic():
+        services.save_translation(
+            translation,
+            title="Payouts",
+            body_markdown="The word is quokkafish.",
+            actor=Actor.for_user(agent),
+        )
+        assert _found(Actor.for_user(agent), "quokkafish") == [article.pk]
+        raise Rollback
+
+    assert _found(Actor.for_user(agent), "quokkafish") == []
+    assert _found(Actor.for_user(agent), "payouts") == [article.pk]
+
+
+def test_a_deleted_article_is_gone_from_search(agent, supervisor):
+    article = authoring.article(agent, category=authoring.category(supervisor), title="Payouts")
+    ids = list(article.translations.values_list("pk", flat=True))
+    services.add_translation(
+        article, language="de", title="Auszahlungen", actor=Actor.for_user(agent)
+    )
+
+    services.delete_article(article, actor=Actor.for_user(supervisor))
+
+    assert _found(Actor.for_user(agent), "payouts") == []
+    assert _found(Actor.for_user(agent), "auszahlungen") == []
+    assert not set(ids) & set(indexed_ids(ARTICLES))
