@@ -7,6 +7,7 @@ from django.db import transaction
 from frontline.core.actors import Actor
 from frontline.core.search import ARTICLES, indexed_ids
 from frontline.knowledge import services
+from frontline.knowledge.queries import search_articles
 from frontline.knowledge.tests import authoring
 
 
@@ -15,13 +16,16 @@ class Rollback(Exception):
 
 
 def _found(actor, text):
-    return [h.translation.article_id for h in services_search(actor, text)]
+    return [h.translation.article_id for h in search_articles(actor, text).hits]
 
 
-def services_search(actor, text):
-    from frontline.knowledge.queries import search_articles
-
-    return search_articles(actor, text).hits
+def _save_then_fail(translation, actor, seen):
+    with transaction.atomic():
+        services.save_translation(
+            translation, title="Payouts", body_markdown="The word is quokkafish.", actor=actor
+        )
+        seen.extend(_found(actor, "quokkafish"))
+        raise Rollback
 
 
 def test_a_saved_article_is_found_at_once(agent, supervisor):
@@ -41,16 +45,12 @@ def test_a_rolled_back_save_is_not_found(agent, supervisor):
     article = authoring.article(agent, category=authoring.category(supervisor), title="Payouts")
     translation = article.translations.get()
 
-    with pytest.raises(Rollback), transaction.atomic():
-        services.save_translation(
-            translation,
-            title="Payouts",
-            body_markdown="The word is quokkafish.",
-            actor=Actor.for_user(agent),
-        )
-        assert _found(Actor.for_user(agent), "quokkafish") == [article.pk]
-        raise Rollback
+    seen: list[int] = []
 
+    with pytest.raises(Rollback):
+        _save_then_fail(translation, Actor.for_user(agent), seen)
+
+    assert seen == [article.pk]
     assert _found(Actor.for_user(agent), "quokkafish") == []
     assert _found(Actor.for_user(agent), "payouts") == [article.pk]
 
