@@ -300,8 +300,11 @@ def _editor(
     **extra: Any,
 ) -> dict[str, Any]:
     now = timezone.now()
+    rights = _permissions(request)
+    published = translation is not None and translation.status == ArticleStatus.PUBLISHED
     return {
         **_choices(request),
+        "can_save": rights["can_publish"] or (rights["can_edit"] and not published),
         "article": article,
         "translation": translation,
         "translations": list(article.translations.all()),
