@@ -1,6 +1,8 @@
 """The knowledge base pages of the workspace: list, new (also from a ticket), editor with
 preview, publishing, history and categories, and who is refused."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -40,10 +42,13 @@ def test_the_list_shows_articles_with_their_languages_and_filters(agent, supervi
     published = signed_in(agent).get("/knowledge/", {"status": "published"}).content.decode()
     internal = signed_in(agent).get("/knowledge/", {"visibility": "internal"}).content.decode()
 
-    assert "Refunds" in page and "Internal notes" in page
+    assert "Refunds" in page
+    assert "Internal notes" in page
     assert "en · published" in page
-    assert "Refunds" in published and "Internal notes" not in published
-    assert "Internal notes" in internal and ">Refunds<" not in internal
+    assert "Refunds" in published
+    assert "Internal notes" not in published
+    assert "Internal notes" in internal
+    assert ">Refunds<" not in internal
 
 
 def test_the_list_searches_and_shows_a_bad_query_as_a_message(agent, billing):
@@ -68,7 +73,7 @@ def test_the_list_reads_a_fixed_number_of_queries(agent, billing, django_assert_
     with django_assert_num_queries(6):
         response = client.get("/knowledge/")
 
-    assert response.content.decode().count('href="/knowledge/articles/') == 25
+    assert len(re.findall(r'href="/knowledge/articles/\d+/"', response.content.decode())) == 25
     assert "page=2" in response.content.decode()
 
 
@@ -226,9 +231,11 @@ def test_categories_and_sections_are_managed_by_those_who_publish(agent, supervi
     refused = signed_in(agent).post("/knowledge/categories/", {"name": "Mine"})
     page = signed_in(agent).get("/knowledge/categories/").content.decode()
 
-    assert added.status_code == 302 and section.status_code == 302
+    assert added.status_code == 302
+    assert section.status_code == 302
     assert refused.status_code == 403
-    assert "Orders &amp; shipping" in page and "Refunds" in page
+    assert "Orders &amp; shipping" in page
+    assert "Refunds" in page
     assert "Add category" not in page
 
 
