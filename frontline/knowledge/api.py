@@ -345,7 +345,6 @@ def _translation(article: Article, language: str | None) -> ArticleTranslation:
         chosen = [t for t in translations if t.language == language.lower()]
     else:
         chosen = [t for t in translations if t.language == "en"] or translations[:1]
-        chosen = chosen if len(translations) == 1 or chosen else []
     if not chosen:
         raise ValidationFailed(
             f"The article has no {language!r} translation; add it first.", field="language"
