@@ -20,6 +20,7 @@ from frontline.core.actors import Actor
 from frontline.customers.models import Customer, Organisation
 from frontline.knowledge import services
 from frontline.knowledge.demo_texts import CATEGORIES, DemoArticle, all_articles
+from frontline.knowledge.indexing import deferred_indexing
 from frontline.knowledge.models import (
     Article,
     ArticleFeedback,
@@ -83,13 +84,16 @@ def load_demo(*, now: datetime) -> None:
     places = _categories(Actor.for_user(cast.publisher))
     organisations = {o.name: o for o in Organisation.objects.all()}
     written = []
-    for index, demo in enumerate(all_articles()):
-        chosen = [organisations[n] for n in demo.organisations if n in organisations]
-        if demo.organisations and not chosen:
-            continue  # the organisation is not in this demo
-        writer = cast.writers[index % len(cast.writers)]
-        article = _write(demo, places, chosen, writer, cast.publisher, second=index % 6 == 0)
-        written.append((article, demo))
+    with deferred_indexing():
+        for index, demo in enumerate(all_articles()):
+            chosen = [organisations[n] for n in demo.organisations if n in organisations]
+            if demo.organisations and not chosen:
+                continue  # the organisation is not in this demo
+            writer = cast.writers[index % len(cast.writers)]
+            second = index % 6 == 0
+            written.append(
+                (_write(demo, places, chosen, writer, cast.publisher, second=second), demo)
+            )
     _date(written, now=now, rng=rng)
     _counters(rng)
     _feedback(now=now, rng=rng)
