@@ -7,6 +7,7 @@ from django.db import transaction
 from frontline.core.actors import Actor
 from frontline.core.search import ARTICLES, indexed_ids
 from frontline.knowledge import services
+from frontline.knowledge.indexing import deferred_indexing
 from frontline.knowledge.queries import search_articles
 from frontline.knowledge.tests import authoring
 
@@ -67,3 +68,14 @@ def test_a_deleted_article_is_gone_from_search(agent, supervisor):
     assert _found(Actor.for_user(agent), "payouts") == []
     assert _found(Actor.for_user(agent), "auszahlungen") == []
     assert not set(ids) & set(indexed_ids(ARTICLES))
+
+
+def test_deferred_indexing_indexes_once_when_the_block_ends(agent, supervisor):
+    category = authoring.category(supervisor)
+
+    with deferred_indexing():
+        article = authoring.article(agent, category=category, title="Payouts")
+        found_inside = _found(Actor.for_user(agent), "payouts")
+
+    assert found_inside == []
+    assert _found(Actor.for_user(agent), "payouts") == [article.pk]
