@@ -63,6 +63,8 @@ AUTH = [TokenAuth(), ActiveSessionAuth()]
 # For reads that visitors may make too: a token or session first, so a signed-in caller is
 # still known.
 AUTH_OR_VISITOR = [*AUTH, VisitorAuth()]
+# What those operations tell the OpenAPI schema: a token, a session, or nothing (``{}``).
+VISITOR_OPENAPI = {"security": [{"TokenAuth": []}, {"ActiveSessionAuth": []}, {}]}
 
 
 def optional_actor(request: HttpRequest) -> Actor | None:

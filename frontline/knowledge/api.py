@@ -16,6 +16,7 @@ from ninja.responses import Status
 
 from frontline.accounts.api_auth import (
     AUTH_OR_VISITOR,
+    VISITOR_OPENAPI,
     optional_actor,
     request_actor,
     staff_actor,
@@ -226,6 +227,7 @@ def _article_out(actor: Actor | None, article_id: int) -> ArticleOut:
     "/categories",
     response=responses({200: list[ArticleCategoryOut]}),
     auth=AUTH_OR_VISITOR,
+    openapi_extra=VISITOR_OPENAPI,
     summary="List categories",
 )
 def list_categories(request: HttpRequest) -> list[ArticleCategoryOut]:
@@ -247,7 +249,11 @@ def list_categories(request: HttpRequest) -> list[ArticleCategoryOut]:
 
 
 @router.get(
-    "", response=responses({200: ArticlePageOut}), auth=AUTH_OR_VISITOR, summary="List articles"
+    "",
+    response=responses({200: ArticlePageOut}),
+    auth=AUTH_OR_VISITOR,
+    openapi_extra=VISITOR_OPENAPI,
+    summary="List articles",
 )
 def list_articles(request: HttpRequest, filters: Query[ArticleFilters]) -> ArticlePageOut:
     actor = optional_actor(request)
@@ -333,6 +339,7 @@ def create_article(request: HttpRequest, payload: ArticleCreateIn) -> Status[Art
     "/{article_id}",
     response=responses({200: ArticleOut}),
     auth=AUTH_OR_VISITOR,
+    openapi_extra=VISITOR_OPENAPI,
     summary="Read an article",
 )
 def get_article(request: HttpRequest, article_id: ObjectId) -> ArticleOut:
