@@ -26,7 +26,7 @@ from frontline.accounts.permissions import (
 )
 from frontline.accounts.web import staff_required, web_actor
 from frontline.core.errors import Conflict, FrontlineError, NotFound, ValidationFailed
-from frontline.core.search import QueryError
+from frontline.core.search import Query, QueryError
 from frontline.customers.models import Organisation
 from frontline.knowledge import services
 from frontline.knowledge.diff import diff_versions
@@ -126,11 +126,37 @@ def _searched(request: HttpRequest, text: str, offset: int) -> tuple[list[Articl
         )
     except QueryError as error:
         return [], False, error.message
+    if not results.query.has_text:
+        return _only_filters(request, results.query, offset)
     order = list(dict.fromkeys(hit.translation.article_id for hit in results.hits))
     snippets = {hit.translation.article_id: hit.snippet for hit in reversed(results.hits)}
     found = {a.pk: a for a in _listed(_filtered(request, Article.objects.filter(pk__in=order)))}
     articles = [found[pk] for pk in order if pk in found]
     return _rows(articles, snippets), results.has_more, ""
+
+
+# The search syntax's filters, for a query that has nothing else: ``status:draft lang:de``.
+FILTER_LOOKUPS = {
+    "category": "category__slug",
+    "tag": "tags__name",
+    "lang": "translations__language",
+    "status": "translations__status",
+    "visibility": "visibility",
+}
+
+
+def _only_filters(
+    request: HttpRequest, query: Query, offset: int
+) -> tuple[list[ArticleRow], bool, str]:
+    articles = _filtered(request, Article.objects.all())
+    for name, value in query.filters:
+        matching = Article.objects.filter(**{FILTER_LOOKUPS[name.lstrip("-")]: value.lower()})
+        chosen = articles.filter(pk__in=matching.values("pk"))
+        articles = (
+            articles.exclude(pk__in=matching.values("pk")) if name.startswith("-") else chosen
+        )
+    listed = list(_listed(articles).order_by("-updated_at", "-pk")[offset : offset + PAGE_SIZE + 1])
+    return _rows(listed[:PAGE_SIZE]), len(listed) > PAGE_SIZE, ""
 
 
 @require_GET
@@ -289,8 +315,9 @@ def _article(request: HttpRequest, article_id: int) -> Article:
 
 def _current(article: Article, language: str) -> ArticleTranslation | None:
     translations = list(article.translations.all())
-    chosen = [t for t in translations if t.language == language] or translations
-    return chosen[0] if chosen else None
+    chosen = [t for t in translations if t.language == language]
+    # Without a (known) language, the one the article was written in first.
+    return chosen[0] if chosen else min(translations, key=lambda t: t.pk, default=None)
 
 
 def _editor(

@@ -281,3 +281,25 @@ def test_deleting_needs_the_right_to_publish(agent, supervisor, draft):
     assert refused.status_code == 403
     assert deleted.status_code == 302
     assert not Article.objects.exists()
+
+
+def test_a_query_of_filters_only_lists_what_they_match(agent, supervisor, billing):
+    authoring.article(
+        agent, category=billing, title="Live one", published=True, publisher=supervisor
+    )
+    authoring.article(agent, category=billing, title="Draft one")
+
+    page = signed_in(agent).get("/knowledge/", {"q": "status:published"}).content.decode()
+
+    assert "Live one" in page
+    assert "Draft one" not in page
+
+
+def test_the_editor_opens_on_the_language_the_article_was_written_in(agent, draft):
+    services.add_translation(
+        draft, language="de", title="Erstattungen", actor=Actor.for_user(agent)
+    )
+
+    page = signed_in(agent).get(f"/knowledge/articles/{draft.pk}/").content.decode()
+
+    assert '<input type="hidden" name="language" value="en">' in page
