@@ -64,7 +64,9 @@ AUTH = [TokenAuth(), ActiveSessionAuth()]
 # still known.
 AUTH_OR_VISITOR = [*AUTH, VisitorAuth()]
 # What those operations tell the OpenAPI schema: a token, a session, or nothing (``{}``).
-VISITOR_OPENAPI = {"security": [{"TokenAuth": []}, {"ActiveSessionAuth": []}, {}]}
+VISITOR_OPENAPI: dict[str, list[dict[str, list[str]]]] = {
+    "security": [{"TokenAuth": []}, {"ActiveSessionAuth": []}, {}]
+}
 
 
 def optional_actor(request: HttpRequest) -> Actor | None:

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from frontline.knowledge import views
+from frontline.knowledge import catalogue_views, views
 
 app_name = "knowledge"
 
@@ -32,7 +32,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.restore,
         name="restore",
     ),
-    path("knowledge/categories/", views.categories, name="categories"),
-    path("knowledge/categories/<int:category_id>/", views.category_change, name="category"),
-    path("knowledge/sections/<int:section_id>/", views.section_change, name="section"),
+    path("knowledge/categories/", catalogue_views.categories, name="categories"),
+    path(
+        "knowledge/categories/<int:category_id>/", catalogue_views.category_change, name="category"
+    ),
+    path("knowledge/sections/<int:section_id>/", catalogue_views.section_change, name="section"),
 ]

@@ -50,7 +50,7 @@ PAGE_SIZE = 25
 SECTION = "knowledge"
 
 
-def _permissions(request: HttpRequest) -> dict[str, bool]:
+def permissions(request: HttpRequest) -> dict[str, bool]:
     user = web_actor(request).user
     return {
         "can_edit": user is not None and can_edit_articles(user),
@@ -58,7 +58,7 @@ def _permissions(request: HttpRequest) -> dict[str, bool]:
     }
 
 
-def _page_number(request: HttpRequest) -> int:
+def _pagenumber(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
     return max(int(raw), 1) if raw.isdigit() and len(raw) < 6 else 1
 
@@ -162,7 +162,7 @@ def _only_filters(
 @require_GET
 @staff_required
 def article_list(request: HttpRequest) -> HttpResponse:
-    page = _page_number(request)
+    page = _pagenumber(request)
     offset = (page - 1) * PAGE_SIZE
     text = request.GET.get("q", "").strip()
     error = ""
@@ -187,7 +187,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "languages": settings.SEARCH_LANGUAGES,
         "review_months": settings.KNOWLEDGE_REVIEW_MONTHS,
         "section": SECTION,
-        **_permissions(request),
+        **permissions(request),
     }
     return render(request, "knowledge/articles.html", context)
 
@@ -228,7 +228,7 @@ def _choices(request: HttpRequest) -> dict[str, Any]:
             "name"
         ),
         "section": SECTION,
-        **_permissions(request),
+        **permissions(request),
     }
 
 
@@ -243,15 +243,15 @@ class Placement:
 
 
 def _placement(data: Any) -> Placement:
-    category = Category.objects.filter(pk=_number(data.get("category"))).first()
+    category = Category.objects.filter(pk=number(data.get("category"))).first()
     if category is None:
         raise ValidationFailed("Choose a category.", field="category")
-    section = Section.objects.filter(pk=_number(data.get("section"))).first()
+    section = Section.objects.filter(pk=number(data.get("section"))).first()
     visibility = data.get("visibility") or Visibility.PUBLIC
     if visibility not in Visibility.values:
         raise ValidationFailed("Choose who may read it.", field="visibility")
-    ids = [_number(v) for v in data.getlist("organisations")]
-    reviewer = User.objects.filter(pk=_number(data.get("reviewer")), is_active=True).first()
+    ids = [number(v) for v in data.getlist("organisations")]
+    reviewer = User.objects.filter(pk=number(data.get("reviewer")), is_active=True).first()
     return Placement(
         category=category,
         section=section if section and section.category_id == category.pk else None,
@@ -262,7 +262,7 @@ def _placement(data: Any) -> Placement:
     )
 
 
-def _number(raw: Any) -> int:
+def number(raw: Any) -> int:
     text = str(raw or "")
     return int(text) if text.isdigit() and len(text) < 18 else 0
 
@@ -327,7 +327,7 @@ def _editor(
     **extra: Any,
 ) -> dict[str, Any]:
     now = timezone.now()
-    rights = _permissions(request)
+    rights = permissions(request)
     published = translation is not None and translation.status == ArticleStatus.PUBLISHED
     return {
         **_choices(request),
@@ -469,8 +469,8 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 
 def _version(versions: list[ArticleVersion], raw: str | None) -> ArticleVersion | None:
-    number = _number(raw)
-    return next((v for v in versions if v.number == number), None)
+    wanted = number(raw)
+    return next((v for v in versions if v.number == wanted), None)
 
 
 @require_GET
@@ -490,7 +490,7 @@ def history(request: HttpRequest, article_id: int) -> HttpResponse:
         "versions": versions,
         "diff": diff_versions(old, new),
         "section": SECTION,
-        **_permissions(request),
+        **permissions(request),
     }
     return render(request, "knowledge/history.html", context)
 
@@ -506,73 +506,3 @@ def restore(request: HttpRequest, article_id: int, number: int) -> HttpResponse:
     return redirect(
         f"{reverse('knowledge:history', args=[article.pk])}?lang={version.translation.language}"
     )
-
-
-# --- categories ---------------------------------------------------------------------------
-
-
-def _categories_page(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    return {
-        "categories": Category.objects.prefetch_related("sections"),
-        "section": SECTION,
-        **_permissions(request),
-        **extra,
-    }
-
-
-@staff_required
-def categories(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return render(request, "knowledge/categories.html", _categories_page(request))
-    actor, data = web_actor(request), request.POST
-    try:
-        if data.get("category"):
-            category = get_object_or_404(Category, pk=_number(data["category"]))
-            services.create_section(category=category, name=data.get("name", ""), actor=actor)
-        else:
-            services.create_category(
-                name=data.get("name", ""), description=data.get("description", ""), actor=actor
-            )
-    except (ValidationFailed, Conflict) as error:
-        context = _categories_page(request, error=error)
-        return render(request, "knowledge/categories.html", context, status=422)
-    messages.success(request, "Added.")
-    return redirect("knowledge:categories")
-
-
-@require_POST
-@staff_required
-def category_change(request: HttpRequest, category_id: int) -> HttpResponse:
-    category = get_object_or_404(Category, pk=category_id)
-    actor, data = web_actor(request), request.POST
-    try:
-        if data.get("action") == "delete":
-            services.delete_category(category, actor=actor)
-        else:
-            services.update_category(
-                category,
-                name=data.get("name"),
-                description=data.get("description"),
-                position=_number(data.get("position")) if "position" in data else None,
-                actor=actor,
-            )
-    except (ValidationFailed, Conflict) as error:
-        context = _categories_page(request, error=error)
-        return render(request, "knowledge/categories.html", context, status=422)
-    return redirect("knowledge:categories")
-
-
-@require_POST
-@staff_required
-def section_change(request: HttpRequest, section_id: int) -> HttpResponse:
-    section = get_object_or_404(Section, pk=section_id)
-    actor, data = web_actor(request), request.POST
-    try:
-        if data.get("action") == "delete":
-            services.delete_section(section, actor=actor)
-        else:
-            services.update_section(section, name=data.get("name"), actor=actor)
-    except (ValidationFailed, Conflict) as error:
-        context = _categories_page(request, error=error)
-        return render(request, "knowledge/categories.html", context, status=422)
-    return redirect("knowledge:categories")

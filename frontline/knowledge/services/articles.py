@@ -1,5 +1,4 @@
-"""The only writers of the knowledge base: articles, their translations and versions, and the
-categories and sections they sit in.
+"""The writers of articles, their translations and versions.
 
 Every write reindexes what it changed (``indexing.index_article``) in its own transaction,
 so knowledge search never shows a state the database does not hold. Writing drafts takes
@@ -14,7 +13,6 @@ from dataclasses import dataclass
 
 from django.conf.locale import LANG_INFO
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -106,7 +104,7 @@ def clean_tags(names: Sequence[str]) -> list[str]:
     return clean
 
 
-def _clean_slug(slug: str, field: str = "slug") -> str:
+def clean_slug(slug: str, field: str = "slug") -> str:
     cleaned = slugify(slug)[:120].strip("-")
     if not cleaned:
         raise ValidationFailed("A slug needs letters or digits.", field=field)
@@ -183,7 +181,7 @@ def create_article(
     _check_section(category, section)
     _check_audience(visibility, organisations)
     if slug:
-        slug = _clean_slug(slug)
+        slug = clean_slug(slug)
         _check_slug_free(category, slug, exclude=None)
     else:
         slug = unique_slug(category, title)
@@ -287,7 +285,7 @@ def _apply_place(article: Article, changes: ArticleChanges) -> list[str]:
         fields.append("section")
     _check_section(article.category, article.section)
     if changes.slug is not None:
-        article.slug = _clean_slug(changes.slug)
+        article.slug = clean_slug(changes.slug)
         fields.append("slug")
     if "slug" in fields or "category" in fields:
         _check_slug_free(article.category, article.slug, exclude=article)
@@ -442,119 +440,3 @@ def unpublish_translation(translation: ArticleTranslation, *, actor: Actor) -> A
 
 def archive_translation(translation: ArticleTranslation, *, actor: Actor) -> ArticleTranslation:
     return set_translation_status(translation, status=ArticleStatus.ARCHIVED, actor=actor)
-
-
-# --- categories and sections --------------------------------------------------------------
-
-
-def _reindex(articles: QuerySet[Article]) -> None:
-    """Category and section names are part of each article's indexed text."""
-    ids = ArticleTranslation.objects.filter(article__in=articles).values_list("pk", flat=True)
-    index_translations(list(ids))
-
-
-def _category_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise ValidationFailed("A category needs a name.", field="name")
-    return cleaned[:100]
-
-
-@transaction.atomic
-def create_category(
-    *, name: str, slug: str = "", description: str = "", position: int = 0, actor: Actor
-) -> Category:
-    ensure_can_publish(actor)
-    name = _category_name(name)
-    slug = _clean_slug(slug or name)[:100]
-    if Category.objects.filter(name__iexact=name).exists():
-        raise Conflict(f"There is already a category called {name!r}.", field="name")
-    if Category.objects.filter(slug=slug).exists():
-        raise DuplicateSlug(f"Another category already has the address {slug!r}.", field="slug")
-    return Category.objects.create(
-        name=name, slug=slug, description=description.strip(), position=position
-    )
-
-
-@transaction.atomic
-def update_category(
-    category: Category,
-    *,
-    name: str | None = None,
-    description: str | None = None,
-    position: int | None = None,
-    actor: Actor,
-) -> Category:
-    """Rename or move a category. Its slug stays: the help centre's addresses keep working."""
-    ensure_can_publish(actor)
-    fields: list[str] = []
-    if name is not None and _category_name(name) != category.name:
-        category.name = _category_name(name)
-        clash = Category.objects.filter(name__iexact=category.name).exclude(pk=category.pk)
-        if clash.exists():
-            raise Conflict(f"There is already a category called {category.name!r}.", field="name")
-        fields.append("name")
-    if description is not None:
-        category.description = description.strip()
-        fields.append("description")
-    if position is not None:
-        category.position = position
-        fields.append("position")
-    if fields:
-        category.save(update_fields=fields)
-    if "name" in fields:
-        _reindex(category.articles.all())
-    return category
-
-
-@transaction.atomic
-def delete_category(category: Category, *, actor: Actor) -> None:
-    ensure_can_publish(actor)
-    count = category.articles.count()
-    if count:
-        raise Conflict(
-            f"{category.name} still holds {count} article(s); move or delete them first."
-        )
-    category.delete()
-
-
-@transaction.atomic
-def create_section(
-    *, category: Category, name: str, slug: str = "", position: int = 0, actor: Actor
-) -> Section:
-    ensure_can_publish(actor)
-    name = _category_name(name)
-    slug = _clean_slug(slug or name)[:100]
-    if category.sections.filter(slug=slug).exists():
-        raise DuplicateSlug(
-            f"{category.name} already has a section with the address {slug!r}.", field="slug"
-        )
-    return Section.objects.create(category=category, name=name, slug=slug, position=position)
-
-
-@transaction.atomic
-def update_section(
-    section: Section, *, name: str | None = None, position: int | None = None, actor: Actor
-) -> Section:
-    ensure_can_publish(actor)
-    fields: list[str] = []
-    if name is not None and _category_name(name) != section.name:
-        section.name = _category_name(name)
-        fields.append("name")
-    if position is not None:
-        section.position = position
-        fields.append("position")
-    if fields:
-        section.save(update_fields=fields)
-    if "name" in fields:
-        _reindex(section.articles.all())
-    return section
-
-
-@transaction.atomic
-def delete_section(section: Section, *, actor: Actor) -> None:
-    """The section goes; its articles stay in the category, outside any section."""
-    ensure_can_publish(actor)
-    article_ids = list(section.articles.values_list("pk", flat=True))
-    section.delete()
-    _reindex(Article.objects.filter(pk__in=article_ids))
