@@ -21,6 +21,7 @@ class NavEntry(TypedDict):
 WORKSPACE: tuple[NavEntry, ...] = (
     {"label": "Inbox", "url": "tickets:inbox", "section": "inbox", "allowed": None},
     {"label": "Swarming", "url": "routing:swarming", "section": "swarming", "allowed": None},
+    {"label": "Knowledge", "url": "knowledge:articles", "section": "knowledge", "allowed": None},
     {
         "label": "Supervisor",
         "url": "tickets:supervisor",

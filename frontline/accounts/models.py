@@ -205,6 +205,7 @@ class NotificationKind(models.TextChoices):
     AUTOMATION = "automation", "Time-based automation"
     SWARM_INVITE = "swarm_invite", "Invited to a swarm"
     ESCALATED = "escalated", "Ticket escalated"
+    ARTICLE_REVIEW = "article_review", "Article needs review"
 
 
 class Notification(models.Model):

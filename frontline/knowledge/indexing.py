@@ -2,7 +2,9 @@
 changes an article's words, tags, category or section calls ``index_article`` in its own
 transaction, so a search never sees a state the database does not hold."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from frontline.core.html import html_to_text
 from frontline.core.search import ARTICLES, Document, index_documents, remove_documents
@@ -32,7 +34,28 @@ def _translations(ids: Iterable[int]) -> list[ArticleTranslation]:
     )
 
 
+# While set (``deferred_indexing``), the ids to index when the block ends.
+_DEFERRED: ContextVar[set[int] | None] = ContextVar("knowledge_deferred_index", default=None)
+
+
+@contextmanager
+def deferred_indexing() -> Iterator[None]:
+    """Index what the block's writes touch once, as it ends, instead of after each write:
+    for bulk loads (the demo) inside one transaction. Removals are not deferred."""
+    pending: set[int] = set()
+    token = _DEFERRED.set(pending)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+    index_translations(sorted(pending))
+
+
 def index_translations(ids: Sequence[int]) -> None:
+    pending = _DEFERRED.get()
+    if pending is not None:
+        pending.update(ids)
+        return
     translations = _translations(ids)
     index_documents(ARTICLES, [translation_document(t) for t in translations])
     remove_documents(ARTICLES, sorted(set(ids) - {t.pk for t in translations}))

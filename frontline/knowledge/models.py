@@ -87,6 +87,9 @@ class Article(TimestampedModel):
         related_name="reviewed_articles",
     )
     last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reviewer was last told it needs review."
+    )
     source_ticket = models.ForeignKey(
         Ticket,
         null=True,

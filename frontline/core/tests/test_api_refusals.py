@@ -23,6 +23,8 @@ from frontline.channels.email.tests.mail import build, deliver
 from frontline.conftest import ApiClient
 from frontline.core.actors import Actor
 from frontline.customers.models import Customer, Identity, Organisation
+from frontline.knowledge import services as knowledge_services
+from frontline.knowledge.models import Article, ArticleTranslation, Visibility
 from frontline.sla.models import Calendar, SlaPolicy
 from frontline.testing import factories
 from frontline.tickets import services
@@ -31,8 +33,13 @@ from frontline.triage.models import TriageRule
 
 Operation = tuple[str, str]
 
-# No operation is public: mail providers post raw mail with a mailbox's own token.
-PUBLIC: dict[Operation, str] = {}
+# Mail providers post raw mail with a mailbox's own token. Visitors read the help centre's
+# public published articles (internal ones, drafts and other organisations' are not found).
+PUBLIC: dict[Operation, str] = {
+    ("GET", "/api/v1/articles"): "public published articles only (knowledge.queries)",
+    ("GET", "/api/v1/articles/{article_id}"): "a public published article; others not found",
+    ("GET", "/api/v1/articles/categories"): "the help centre's categories",
+}
 
 
 @dataclass(frozen=True)
@@ -204,6 +211,22 @@ REFUSED: dict[Operation, Refused] = {
     ("GET", f"{V1}/triage/accuracy"): Refused({"agent": 403, "analyst": 403, "customer": 403}),
     # The knowledge gaps report: whoever sees all tickets (analysts too), not associates.
     ("GET", f"{V1}/knowledge/gaps"): Refused({"agent": 403, "customer": 403}),
+    # Knowledge: the world's article is an internal playbook, which customers do not see;
+    # analysts read but do not write; publishing and deleting are for engineers and above.
+    ("GET", f"{V1}/articles/{{article_id}}"): Refused({"customer": 404, "other_customer": 404}),
+    ("POST", f"{V1}/articles"): Refused(
+        {"analyst": 403, "customer": 403}, {"category_id": "$category_id", "title": "Let me in"}
+    ),
+    ("PATCH", f"{V1}/articles/{{article_id}}"): Refused(
+        {"analyst": 403, "customer": 404}, {"title": "Let me in"}
+    ),
+    ("DELETE", f"{V1}/articles/{{article_id}}"): Refused(
+        {"agent": 403, "analyst": 403, "customer": 404}
+    ),
+    ("GET", f"{V1}/articles/{{article_id}}/versions"): Refused({"customer": 403}),
+    ("POST", f"{V1}/articles/{{article_id}}/translations"): Refused(
+        {"analyst": 403, "customer": 404}, {"language": "fr", "title": "Entrez"}
+    ),
 }
 # Operations every signed-in caller may use, each on their own things only.
 OPEN: dict[Operation, str] = {
@@ -261,7 +284,9 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         expected_response_hours=None,
         actor=Actor.for_user(admin_user),
     )
+    playbook = _internal_article(admin_user)
     ids = {
+        "article_id": playbook.pk,
         "ticket_id": ticket.pk,
         "user_id": teammate.pk,
         "attachment_id": note.attachments.get().pk,
@@ -288,8 +313,23 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         "$user_id": teammate.pk,
         "$outsider": outsider.pk,
         "$other_customer_id": other_customer.pk,
+        "$category_id": playbook.category_id,
     }
     return {"ids": ids, "values": values, "clients": clients, "ticket": ticket}
+
+
+def _internal_article(admin: User) -> Article:
+    actor = Actor.for_user(admin)
+    category = knowledge_services.create_category(name="Internal playbooks", actor=actor)
+    article = knowledge_services.create_article(
+        category=category,
+        title="Escalating an outage",
+        body_markdown="Page the on-call engineer.",
+        visibility=Visibility.INTERNAL,
+        actor=actor,
+    )
+    knowledge_services.publish_translation(article.translations.get(), actor=actor)
+    return article
 
 
 def state() -> dict[str, Any]:
@@ -315,6 +355,10 @@ def state() -> dict[str, Any]:
         "mailboxes": list(Mailbox.objects.values_list("pk", "name", "ingest_token_hash")),
         "templates": EmailTemplate.objects.count(),
         "triage_rules": list(TriageRule.objects.values_list("pk", "name", "is_active")),
+        "articles": list(Article.objects.values_list("pk", "slug", "visibility")),
+        "translations": list(
+            ArticleTranslation.objects.values_list("pk", "language", "title", "status", "version")
+        ),
     }
 
 
