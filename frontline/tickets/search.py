@@ -5,6 +5,7 @@ the search module matches within, so no hit is ever one the actor cannot open.
 """
 
 import re
+from html import unescape
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -182,11 +183,17 @@ def search_tickets(actor: Actor, text: str, *, limit: int = 20, offset: int = 0)
         [h.object_id for h in page.hits]
     )
     words = query.words()
-    hits = [
-        TicketHit(
-            found[h.object_id], h.score, h.snippet, highlight(found[h.object_id].subject, words)
-        )
-        for h in page.hits
-        if h.object_id in found
-    ]
+    hits = []
+    for hit in page.hits:
+        ticket = found.get(hit.object_id)
+        if ticket is None:
+            continue
+        subject_html = highlight(ticket.subject, words)
+        # A match in the subject alone comes back as the subject: it is shown already.
+        snippet = "" if _plain(hit.snippet) == ticket.subject else hit.snippet
+        hits.append(TicketHit(ticket, hit.score, snippet, subject_html))
     return TicketResults(hits, has_more=page.has_more, query=query)
+
+
+def _plain(snippet: str) -> str:
+    return unescape(snippet.replace("<mark>", "").replace("</mark>", ""))
