@@ -5,9 +5,9 @@ the search module matches within, so no hit is ever one the actor cannot open.
 """
 
 import re
-from html import unescape
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from html import unescape
 
 from django.db.models import Q, QuerySet
 from django.utils.html import escape

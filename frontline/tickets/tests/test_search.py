@@ -132,9 +132,7 @@ def test_subject_and_snippet_are_highlighted_and_escaped(me: Actor, team: Team) 
     assert "<script>" not in hit.snippet
 
 
-def test_a_match_in_the_subject_alone_is_not_repeated_as_the_snippet(
-    me: Actor, team: Team
-) -> None:
+def test_a_match_in_the_subject_alone_is_not_repeated_as_the_snippet(me: Actor, team: Team) -> None:
     factories.make_ticket(team=team, subject="Toaster", body="It does not work")
 
     (hit,) = search_tickets(me, "toaster").hits

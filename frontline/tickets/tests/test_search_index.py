@@ -7,7 +7,8 @@ from django.db import transaction
 from frontline.accounts.models import Team, User
 from frontline.core.actors import Actor
 from frontline.core.search import TICKETS, keywords_query, search, stored_documents, sync
-from frontline.customers.models import Customer
+from frontline.customers import services as customer_services
+from frontline.customers.models import Customer, IdentityKind
 from frontline.testing import factories
 from frontline.tickets import services
 from frontline.tickets.models import Ticket
@@ -121,3 +122,22 @@ def test_documents_of_a_batch_take_three_queries(
         documents = ticket_documents(ids)
 
     assert [d.object_id for d in documents] == sorted(ids)
+
+
+def test_customer_and_organisation_changes_reach_their_tickets(agent: User, team: Team) -> None:
+    organisation = factories.make_organisation(name="Old Org")
+    customer = factories.make_customer(name="Pat Before", organisation=organisation)
+    ticket = factories.make_ticket(customer=customer, team=team)
+    actor = Actor.for_user(agent)
+
+    customer_services.update_customer(
+        customer, fields=customer_services.CustomerFields(name="Pat Zebedee")
+    )
+    customer_services.add_identity(customer, kind=IdentityKind.PHONE, value="+44 20 7946 0999")
+    customer_services.update_organisation(
+        organisation, fields=customer_services.OrganisationFields(name="Nimbus Corp")
+    )
+
+    assert _found(actor, "zebedee") == [ticket.number]
+    assert _found(actor, "nimbus") == [ticket.number]
+    assert sync.check(TICKET_SOURCE).clean
