@@ -50,6 +50,13 @@ class TicketHit:
     snippet: str
     subject_html: str
 
+    @property
+    def repeats_subject(self) -> bool:
+        """Whether the snippet is the subject itself (a match in the subject alone), which
+        a page shows already."""
+        plain = unescape(self.snippet.replace("<mark>", "").replace("</mark>", ""))
+        return plain.strip() == self.ticket.subject.strip()
+
 
 @dataclass(frozen=True)
 class TicketResults:
@@ -188,12 +195,5 @@ def search_tickets(actor: Actor, text: str, *, limit: int = 20, offset: int = 0)
         ticket = found.get(hit.object_id)
         if ticket is None:
             continue
-        subject_html = highlight(ticket.subject, words)
-        # A match in the subject alone comes back as the subject: it is shown already.
-        snippet = "" if _plain(hit.snippet) == ticket.subject else hit.snippet
-        hits.append(TicketHit(ticket, hit.score, snippet, subject_html))
+        hits.append(TicketHit(ticket, hit.score, hit.snippet, highlight(ticket.subject, words)))
     return TicketResults(hits, has_more=page.has_more, query=query)
-
-
-def _plain(snippet: str) -> str:
-    return unescape(snippet.replace("<mark>", "").replace("</mark>", ""))
