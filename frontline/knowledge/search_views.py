@@ -13,8 +13,11 @@ from django.views.decorators.http import require_GET
 
 from frontline.accounts.web import staff_required, web_actor
 from frontline.core.search import QueryError
-from frontline.knowledge.queries import ArticleResults, search_articles
-from frontline.tickets.search import TicketResults, search_tickets
+from frontline.knowledge.models import ArticleStatus, Visibility
+from frontline.knowledge.queries import ArticleHit, ArticleResults, search_articles
+from frontline.tickets.models import AuthorType, Message, MessageKind, Ticket
+from frontline.tickets.queries import get_ticket_by_number_for
+from frontline.tickets.search import TicketResults, search_tickets, similar_solved_tickets
 
 PAGE_SIZE = 20
 PANEL_SIZE = 5
@@ -141,16 +144,69 @@ def _articles(actor: Any, q: str, offset: int) -> ArticleResults | None:
     return search_articles(actor, words, limit=PAGE_SIZE, offset=offset)
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """An article offered on the ticket page, with what its buttons insert."""
+
+    hit: ArticleHit
+    help_url: str
+    markdown: str
+
+    @property
+    def shareable(self) -> bool:
+        """Whether the customer may read it: internal articles are for agents only."""
+        return bool(self.hit.translation.article.visibility != Visibility.INTERNAL)
+
+
+def _suggestions(request: HttpRequest, text: str) -> list[Suggestion]:
+    # Twice the panel's size, so drafts and archived texts (staff see them) can drop out.
+    found = search_articles(web_actor(request), text, limit=PANEL_SIZE * 2, natural=True)
+    suggestions = []
+    for hit in found.hits:
+        translation = hit.translation
+        if translation.status != ArticleStatus.PUBLISHED:
+            continue
+        article = translation.article
+        path = f"/help/{article.category.slug}/{article.slug}/"
+        suggestions.append(
+            Suggestion(hit, request.build_absolute_uri(path), translation.body_markdown)
+        )
+    return suggestions[:PANEL_SIZE]
+
+
+def _request_text(ticket: Ticket) -> str:
+    """The subject and the customer's first message: what the ticket is about."""
+    first = (
+        Message.objects.filter(
+            ticket=ticket, kind=MessageKind.REPLY, author_type=AuthorType.CUSTOMER
+        )
+        .order_by("created_at", "id")
+        .values_list("visible_text", "body_text")
+        .first()
+    )
+    body = (first[0] or first[1]) if first else ""
+    return f"{ticket.subject}\n{body[:2000]}"
+
+
+@require_GET
+@staff_required
+def ticket_suggestions(request: HttpRequest, number: int) -> HttpResponse:
+    """The ticket page's suggestions panel (loaded by htmx once the page shows)."""
+    actor = web_actor(request)
+    ticket = get_ticket_by_number_for(actor, number, related=())
+    text = _request_text(ticket)
+    context = {
+        "ticket": ticket,
+        "suggestions": _suggestions(request, text),
+        "similar": similar_solved_tickets(actor, ticket, text=text),
+    }
+    return render(request, "knowledge/_suggestions_panel_body.html", context)
+
+
 @require_GET
 @staff_required
 def article_suggestions(request: HttpRequest) -> HttpResponse:
     """The suggestions panel's own article search (htmx): a partial of up to five hits."""
     q = request.GET.get("q", "").strip()
-    context: dict[str, Any] = {"q": q, "articles": []}
-    if q:
-        try:
-            found = search_articles(web_actor(request), q, limit=PANEL_SIZE, natural=True)
-            context["articles"] = found.hits
-        except QueryError as error:
-            context["error"] = error.message
+    context: dict[str, Any] = {"q": q, "suggestions": _suggestions(request, q) if q else []}
     return render(request, "knowledge/_suggested_articles.html", context)

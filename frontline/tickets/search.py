@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from frontline.accounts.permissions import is_staff_member
 from frontline.core.actors import Actor
-from frontline.core.search import TICKETS, Query, QueryError, parse_query, search
+from frontline.core.search import TICKETS, Query, QueryError, keywords_query, parse_query, search
 from frontline.customers.models import Identity
 from frontline.tickets.models import (
     UNSOLVED_STATUSES,
@@ -197,3 +197,18 @@ def search_tickets(actor: Actor, text: str, *, limit: int = 20, offset: int = 0)
             continue
         hits.append(TicketHit(ticket, hit.score, hit.snippet, highlight(ticket.subject, words)))
     return TicketResults(hits, has_more=page.has_more, query=query)
+
+
+def similar_solved_tickets(
+    actor: Actor, ticket: Ticket, *, text: str, limit: int = 3
+) -> list[Ticket]:
+    """Solved or closed tickets ``actor`` may open that share most words with ``text`` (the
+    ticket's subject and request), best first; never ``ticket`` itself."""
+    scope = (
+        tickets_visible_to(actor)
+        .filter(status__in=[Status.SOLVED, Status.CLOSED], merged_into__isnull=True)
+        .exclude(pk=ticket.pk)
+    )
+    page = search(TICKETS, keywords_query(text), scope=scope, match="any", limit=limit)
+    found = Ticket.objects.in_bulk([h.object_id for h in page.hits])
+    return [found[h.object_id] for h in page.hits if h.object_id in found]
