@@ -1,9 +1,12 @@
 """Tickets in the search index: written in the same transaction as the ticket, rebuilt
 from the rows by ``frontline search``, never drifting."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import transaction
 
+from frontline import demo
 from frontline.accounts.models import Team, User
 from frontline.core.actors import Actor
 from frontline.core.search import TICKETS, keywords_query, search, stored_documents, sync
@@ -16,6 +19,8 @@ from frontline.tickets.search import search_tickets
 from frontline.tickets.search_index import TICKET_SOURCE, ticket_documents
 
 pytestmark = pytest.mark.django_db(transaction=False)
+
+NOW = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
 
 
 def _found(actor: Actor, text: str) -> list[int]:
@@ -141,3 +146,11 @@ def test_customer_and_organisation_changes_reach_their_tickets(agent: User, team
     assert _found(actor, "zebedee") == [ticket.number]
     assert _found(actor, "nimbus") == [ticket.number]
     assert sync.check(TICKET_SOURCE).clean
+
+
+def test_no_drift_after_the_demo_writer() -> None:
+    demo.create_demo_data(seed=3, tickets=120, now=NOW)
+
+    drift = sync.check(TICKET_SOURCE)
+    assert drift.checked == Ticket.objects.count() == 120
+    assert drift.clean
