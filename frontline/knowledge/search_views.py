@@ -21,6 +21,7 @@ from frontline.tickets.search import TicketResults, search_tickets, similar_solv
 
 PAGE_SIZE = 20
 PANEL_SIZE = 5
+QUICK_SIZE = 5
 TYPES = ("tickets", "articles")
 MAX_PAGE = 50
 
@@ -134,6 +135,20 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "next_href": _href(q, kind, page + 1) if results and results.has_more else None,
     }
     return render(request, "knowledge/search.html", context, status=status)
+
+
+@require_GET
+@staff_required
+def quick_search(request: HttpRequest) -> HttpResponse:
+    """The header box's dropdown while typing (htmx): the top few tickets."""
+    q = request.GET.get("q", "").strip()
+    context: dict[str, Any] = {"q": q}
+    if len(q) >= 2:
+        try:
+            context["results"] = search_tickets(web_actor(request), q, limit=QUICK_SIZE)
+        except QueryError as error:
+            context["error"] = error.message
+    return render(request, "knowledge/_quick_results.html", context)
 
 
 def _articles(actor: Any, q: str, offset: int) -> ArticleResults | None:

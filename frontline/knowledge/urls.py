@@ -6,6 +6,7 @@ app_name = "knowledge"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("search/", search_views.search_page, name="search"),
+    path("search/quick/", search_views.quick_search, name="quick-search"),
     path(
         "search/tickets/<int:number>/suggestions/",
         search_views.ticket_suggestions,

@@ -80,6 +80,12 @@ def _status(value: str, actor: Actor) -> Q:
     return Q(status=_choice("status", value, [*Status.values, "unsolved"]))
 
 
+def _tag(value: str, actor: Actor) -> Q:
+    name = "-".join(value.split())  # as tags are stored: "two words" is "two-words"
+    tagged = Ticket.tags.through.objects.filter(tag__name=name).values("ticket_id")
+    return Q(pk__in=tagged)
+
+
 def _from(value: str, actor: Actor) -> Q:
     # The customer's own addresses, or those of anyone who wrote on the ticket.
     people = Identity.objects.filter(value=value).values("customer_id")
@@ -106,9 +112,7 @@ def _number(value: str, actor: Actor) -> Q:
 
 _FILTERS: dict[str, Callable[[str, Actor], Q]] = {
     "status": _status,
-    "tag": lambda v, a: Q(
-        pk__in=Ticket.tags.through.objects.filter(tag__name=v).values("ticket_id")
-    ),
+    "tag": _tag,
     "from": _from,
     "assignee": _assignee,
     "team": lambda v, a: Q(team__slug=v) | Q(team__name__iexact=v),

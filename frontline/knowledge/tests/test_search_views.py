@@ -114,3 +114,20 @@ def test_the_page_takes_a_fixed_number_of_queries(agent: User, team: Team) -> No
     # Session, user, the agent's reach; ticket matches, their snippets, their rows with
     # relations; article matches (none, so no snippets or rows); the notification badge.
     assert len(more) == 8
+
+
+def test_the_header_dropdown_shows_the_top_tickets(agent: User, team: Team) -> None:
+    ticket = factories.make_ticket(team=team, subject="Lighthouse keeper")
+
+    html = _client(agent).get("/search/quick/", {"q": "lighthouse"}).content.decode()
+    bad = _client(agent).get("/search/quick/", {"q": "colour:red"}).content.decode()
+
+    assert f'href="/tickets/{ticket.number}/"' in html
+    assert "<mark>Lighthouse</mark> keeper" in html
+    assert 'href="/search/?q=lighthouse">All results' in html
+    assert "Unknown search field" in bad
+
+
+def test_the_header_dropdown_is_for_staff(customer: Customer) -> None:
+    assert customer.user is not None
+    assert _client(customer.user).get("/search/quick/", {"q": "x"}).status_code == 403

@@ -172,3 +172,9 @@ def test_no_one_else_sees_anything(team: Team) -> None:
 
     assert _numbers(nobody, "anything") == []
     assert Ticket.objects.count() == 1
+
+
+def test_a_tag_of_two_words_is_found_as_stored(me: Actor, team: Team) -> None:
+    ticket = factories.make_ticket(team=team, subject="Returns", tags=("return-label",))
+
+    assert _numbers(me, 'tag:"return label"') == [ticket.number]
