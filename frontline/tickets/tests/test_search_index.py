@@ -17,6 +17,7 @@ from frontline.tickets import services
 from frontline.tickets.models import Ticket
 from frontline.tickets.search import search_tickets
 from frontline.tickets.search_index import TICKET_SOURCE, ticket_documents
+from frontline.tickets.services import batch
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -154,3 +155,30 @@ def test_no_drift_after_the_demo_writer() -> None:
     drift = sync.check(TICKET_SOURCE)
     assert drift.checked == Ticket.objects.count() == 120
     assert drift.clean
+
+
+def test_a_split_moves_the_words_to_the_new_ticket(agent: User, team: Team) -> None:
+    actor = Actor.for_user(agent)
+    ticket = factories.make_ticket(team=team, subject="Two problems", body="First the modem")
+    reply = services.reply_to_ticket(
+        ticket, body="Also the aardvark", actor=Actor.for_customer(ticket.customer)
+    )
+
+    new = services.split_ticket(ticket, message_ids=[reply.pk], subject="Aardvark", actor=actor)
+
+    assert _found(actor, "aardvark") == [new.number]
+    assert _found(actor, "modem") == [ticket.number]
+    assert sync.check(TICKET_SOURCE).clean
+
+
+def test_tickets_opened_in_a_batch_are_indexed_once_each(agent: User, team: Team) -> None:
+    customer = factories.make_customer()
+    requests = [
+        batch.NewRequest(customer=customer, subject=f"Batch {word}", body="Imported", team=team)
+        for word in ("walnut", "hazelnut")
+    ]
+
+    opened = batch.open_tickets(requests)
+
+    assert _found(Actor.for_user(agent), "hazelnut") == [opened[1].ticket.number]
+    assert sync.check(TICKET_SOURCE).clean
