@@ -40,7 +40,9 @@ def test_an_agent_presses_slash_searches_and_sees_the_highlighted_hit(
     assert page.errors == []
 
 
-def test_insert_link_puts_the_articles_address_into_the_reply(agent, team, customer, new_page):
+def test_insert_link_puts_the_articles_address_into_the_reply(
+    agent, team, customer, new_page, tmp_path
+):
     make_article(title="Clearing a printer jam", body="Open the lid.", author=agent)
     ticket = factories.make_ticket(
         team=team, customer=customer, subject="Printer jam", body="My printer jams."
@@ -62,5 +64,6 @@ def test_insert_link_puts_the_articles_address_into_the_reply(agent, team, custo
     page.get_by_role(
         "button", name="Insert the text of Clearing a printer jam into the reply"
     ).click()
-    assert reply.input_value().endswith(" Open the lid.")
+    assert reply.input_value().endswith("/clearing-a-printer-jam/\n\nOpen the lid.")
+    screenshot(page, "suggestions", tmp_path)
     assert page.errors == []

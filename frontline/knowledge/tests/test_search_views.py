@@ -29,7 +29,7 @@ def test_the_page_lists_highlighted_hits_with_their_details(agent: User, team: T
     assert "<mark>Refund</mark> for &lt;order&gt;" in html
     assert "Tier 1" in html
     assert "Unassigned" in html
-    assert 'aria-current="page">Tickets <span class="badge-count">1</span>' in html
+    assert 'aria-current="page">Tickets <span class="count">1</span>' in html
 
 
 def test_chips_add_filters_to_the_query(agent: User, team: Team) -> None:

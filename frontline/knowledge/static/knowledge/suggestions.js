@@ -6,16 +6,21 @@
   if (window.frontlineSuggestions) return;
   window.frontlineSuggestions = true;
 
-  function insertIntoReply(text) {
+  // A link joins the sentence; an article's text starts a paragraph of its own.
+  function separator(before, block) {
+    if (!before) return "";
+    if (block) return before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+    return /\s$/.test(before) ? "" : " ";
+  }
+
+  function insertIntoReply(text, block) {
     const tab = document.querySelector("[data-composer-tab=reply]");
     if (tab && tab.getAttribute("aria-selected") !== "true") tab.click();
     const box = document.getElementById("reply-body");
     if (!box) return;
     const start = box.selectionStart ?? box.value.length;
     const end = box.selectionEnd ?? start;
-    const before = box.value.slice(0, start);
-    const spaced = before && !/\s$/.test(before) ? " " + text : text;
-    box.setRangeText(spaced, start, end, "end");
+    box.setRangeText(separator(box.value.slice(0, start), block) + text, start, end, "end");
     box.dispatchEvent(new Event("input", { bubbles: true }));
     box.focus();
   }
@@ -24,6 +29,6 @@
     const button = event.target.closest && event.target.closest("[data-insert-article]");
     if (!button) return;
     event.preventDefault();
-    insertIntoReply(button.dataset.insertArticle);
+    insertIntoReply(button.dataset.insertArticle, "insertBlock" in button.dataset);
   });
 })();
