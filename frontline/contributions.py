@@ -16,6 +16,7 @@ CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
         "frontline.triage.contributions.TRIAGE_PANEL",
         "frontline.routing.contributions.ROUTING_PANEL",
         "frontline.triage.classifier_contributions.PREDICTIONS_PANEL",
+        "frontline.knowledge.contributions.SUGGESTIONS_PANEL",
     ),
     # What a message in the staff timeline shows beneath its body.
     "message.footers": (
@@ -41,4 +42,7 @@ CONTRIBUTIONS["workspace.header"] = ("frontline.routing.contributions.PRESENCE_S
 CONTRIBUTIONS["supervisor.panels"] = ("frontline.routing.contributions.ROUTING_BOARD",)
 # Apps whose rows the search module indexes (``core.search.Source``), for
 # ``frontline search reindex|check``.
-CONTRIBUTIONS["search.sources"] = ("frontline.knowledge.indexing.ARTICLE_SOURCE",)
+CONTRIBUTIONS["search.sources"] = (
+    "frontline.knowledge.indexing.ARTICLE_SOURCE",
+    "frontline.tickets.search_index.TICKET_SOURCE",
+)

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from frontline.knowledge import catalogue_views, views
+from frontline.knowledge import catalogue_views, search_views, views
 
 app_name = "knowledge"
 
@@ -37,4 +37,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "knowledge/categories/<int:category_id>/", catalogue_views.category_change, name="category"
     ),
     path("knowledge/sections/<int:section_id>/", catalogue_views.section_change, name="section"),
+    path("search/", search_views.search_page, name="search"),
+    path("search/quick/", search_views.quick_search, name="quick-search"),
+    path(
+        "search/tickets/<int:number>/suggestions/",
+        search_views.ticket_suggestions,
+        name="ticket-suggestions",
+    ),
+    path(
+        "search/articles/suggestions/",
+        search_views.article_suggestions,
+        name="article-suggestions",
+    ),
 ]
