@@ -1,6 +1,8 @@
 """Who calls the API: a bearer token or a signed-in browser session, and the caller as an
 actor for the routers."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
@@ -63,6 +65,8 @@ AUTH = [TokenAuth(), ActiveSessionAuth()]
 # For reads that visitors may make too: a token or session first, so a signed-in caller is
 # still known.
 AUTH_OR_VISITOR = [*AUTH, VisitorAuth()]
+# What those operations tell the OpenAPI schema: a token, a session, or nothing (``{}``).
+VISITOR_OPENAPI: dict[str, Any] = {"security": [{"TokenAuth": []}, {"ActiveSessionAuth": []}, {}]}
 
 
 def optional_actor(request: HttpRequest) -> Actor | None:

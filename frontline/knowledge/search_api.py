@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import AuthenticationError
 
-from frontline.accounts.api_auth import AUTH_OR_VISITOR, optional_actor
+from frontline.accounts.api_auth import AUTH_OR_VISITOR, VISITOR_OPENAPI, optional_actor
 from frontline.core.api_support import responses
 from frontline.core.errors import ValidationFailed
 from frontline.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -70,6 +70,7 @@ def _next(request: HttpRequest, offset: int) -> str | None:
     "",
     response=responses({200: SearchPageOut}),
     auth=AUTH_OR_VISITOR,
+    openapi_extra=VISITOR_OPENAPI,
     summary="Search tickets or articles",
 )
 def search(request: HttpRequest, params: Query[SearchParams]) -> SearchPageOut:
