@@ -1,8 +1,6 @@
 """Who calls the API: a bearer token or a signed-in browser session, and the caller as an
 actor for the routers."""
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
@@ -66,7 +64,9 @@ AUTH = [TokenAuth(), ActiveSessionAuth()]
 # still known.
 AUTH_OR_VISITOR = [*AUTH, VisitorAuth()]
 # What those operations tell the OpenAPI schema: a token, a session, or nothing (``{}``).
-VISITOR_OPENAPI: dict[str, Any] = {"security": [{"TokenAuth": []}, {"ActiveSessionAuth": []}, {}]}
+VISITOR_OPENAPI: dict[str, list[dict[str, list[str]]]] = {
+    "security": [{"TokenAuth": []}, {"ActiveSessionAuth": []}, {}]
+}
 
 
 def optional_actor(request: HttpRequest) -> Actor | None:
