@@ -65,6 +65,7 @@ def _lexeme_prefix(word: str) -> str | None:
 def _one(word: str, configs: Sequence[str], *, phrase: bool, prefix: bool) -> tuple[str, list[str]]:
     """One word or phrase as a tsquery: its stemmed form in each configured language, or'ed,
     so a German article is found by a German word whatever language the searcher uses."""
+    word = word.replace("\x00", "")
     if prefix:
         lexemes = _lexeme_prefix(word)
         if lexemes is not None:
@@ -72,7 +73,15 @@ def _one(word: str, configs: Sequence[str], *, phrase: bool, prefix: bool) -> tu
             return "(" + " || ".join(parts) + ")", [lexemes] * len(configs)
     function = "phraseto_tsquery" if phrase else "plainto_tsquery"
     parts = [f"{function}('{c}', %s)" for c in configs]
-    return "(" + " || ".join(parts) + ")", [word] * len(configs)
+    either = "(" + " || ".join(parts) + ")"
+    stemming = [c for c in configs if c != "simple"]
+    if not stemming:
+        return either, [word] * len(configs)
+    # A stop word of a stemming language is in no vector of that language, yet "simple"
+    # keeps it: left in, "where is my refund" would match no English document at all.
+    stop = " OR ".join(f"numnode({function}('{c}', %s)) = 0" for c in stemming)
+    sql = f"(CASE WHEN {stop} THEN ''::tsquery ELSE {either} END)"
+    return sql, [word] * (len(stemming) + len(configs))
 
 
 def tsquery(query: Query, *, match: str, configs: Sequence[str]) -> tuple[str, list[str]] | None:
@@ -104,19 +113,14 @@ def upsert(cursor: CursorWrapper, table: str, documents: Sequence[Document]) -> 
                 d.object_id,
                 d.language,
                 config_for(d.language),
-                _clean(d.title),
-                _clean(d.extra),
-                _clean(d.body),
-                _clean(d.private),
+                d.title,
+                d.extra,
+                d.body,
+                d.private,
             )
             for d in documents
         ],
     )
-
-
-def _clean(text: str) -> str:
-    # PostgreSQL text cannot hold NUL; everything else is kept as written.
-    return text.replace("\x00", "")
 
 
 def delete(cursor: CursorWrapper, table: str, ids: Sequence[int]) -> None:

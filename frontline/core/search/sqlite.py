@@ -36,12 +36,12 @@ def _quoted(word: str) -> str | None:
 
 def match_expression(query: Query, *, match: str, include_private: bool) -> str | None:
     """The FTS5 MATCH string: every word quoted (so nothing typed is an operator)."""
-    positives = [q for q in (_quoted(w) for w in (*query.terms, *query.phrases)) if q]
+    terms = [q for q in (_quoted(w) for w in query.terms) if q]
+    if query.prefix and terms:
+        terms[-1] += "*"
+    positives = [*terms, *(q for q in (_quoted(p) for p in query.phrases) if q)]
     if not positives:
         return None
-    if query.prefix and query.terms:
-        # Terms come first and each is at least one word character, so it is quoted.
-        positives[len(query.terms) - 1] += "*"
     joined = f" {'OR' if match == 'any' else 'AND'} ".join(positives)
     expression = f"({joined})"
     for word in query.excluded:
