@@ -41,4 +41,7 @@ CONTRIBUTIONS["workspace.header"] = ("frontline.routing.contributions.PRESENCE_S
 CONTRIBUTIONS["supervisor.panels"] = ("frontline.routing.contributions.ROUTING_BOARD",)
 # Apps whose rows the search module indexes (``core.search.Source``), for
 # ``frontline search reindex|check``.
-CONTRIBUTIONS["search.sources"] = ("frontline.knowledge.indexing.ARTICLE_SOURCE",)
+CONTRIBUTIONS["search.sources"] = (
+    "frontline.knowledge.indexing.ARTICLE_SOURCE",
+    "frontline.tickets.search_index.TICKET_SOURCE",
+)

@@ -52,9 +52,31 @@ HANDLERS: dict[str, tuple[str, ...]] = {
     "ticket.*": ("frontline.tickets.handlers.broadcast_ticket_change",),
 }
 
+# The ticket's search document follows every event that changes its words (subject,
+# messages, notes, tags, customer, category, merges and splits), in the same transaction.
+for _event in (
+    "created",
+    "message_added",
+    "subject_changed",
+    "tags_changed",
+    "customer_changed",
+    "category_changed",
+    "merged",
+    "merge_received",
+    "split_into",
+    "split_from",
+):
+    HANDLERS[f"ticket.{_event}"] = (
+        *HANDLERS.get(f"ticket.{_event}", ()),
+        "frontline.tickets.search_index.index_ticket_after_event",
+    )
+
 # Handlers with a form for many events at once, which ``tickets.events.record_many`` (batch
 # imports) calls once with every (event, ticket) pair instead of once per event.
 BATCH_FORMS: dict[str, str] = {
     "frontline.sla.handlers.on_ticket_event": "frontline.sla.handlers.on_ticket_events",
     "frontline.triage.handlers.on_message_added": "frontline.triage.handlers.on_messages_added",
 }
+BATCH_FORMS["frontline.tickets.search_index.index_ticket_after_event"] = (
+    "frontline.tickets.search_index.index_tickets_after_events"
+)

@@ -26,6 +26,7 @@ from frontline.accounts.models import (
 )
 from frontline.core import sequences
 from frontline.core.models import Sequence as Counter
+from frontline.core.search import sync as search_sync
 from frontline.customers.models import Customer, Identity, Organisation, OrganisationDomain
 from frontline.demo import cast, texts
 from frontline.demo.lifecycle import Lifecycle
@@ -45,6 +46,7 @@ from frontline.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from frontline.tickets.search_index import TICKET_SOURCE
 from frontline.tickets.services.messages import FIRST_TICKET_NUMBER, TICKET_NUMBER_SEQUENCE
 
 DEMO_LOGINS: list[tuple[str, str, str]] = [
@@ -184,6 +186,7 @@ def reset_demo_data() -> None:
     demo_staff = [spec.email for spec in cast.STAFF]
     User.objects.filter(Q(is_superuser=False) | Q(email__in=demo_staff)).delete()
     Counter.objects.filter(name=TICKET_NUMBER_SEQUENCE).delete()
+    search_sync.reindex(TICKET_SOURCE)  # no tickets left: their documents go
 
 
 def create_demo_data(
@@ -216,6 +219,9 @@ def create_demo_data(
         load_plans(writer, world, history, DEMO_PROFILE, plans, tag_ids=world.tag_ids)
         for module in APP_DEMOS:
             import_module(module).load_demo(now=end)
+        # The writer bypasses the services, so their indexing too: the tickets' documents
+        # are built once here, from what the demo and the apps' demos wrote.
+        search_sync.reindex(TICKET_SOURCE)
     writer.analyze()
     _say(stdout, f"Demo: {tickets} tickets written")
     counts = writer.counts
