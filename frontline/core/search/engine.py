@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from frontline.core.search import postgres, sqlite
 from frontline.core.search.documents import INDEXES, Document, Hit
@@ -103,12 +104,16 @@ def remove_documents(index: str, object_ids: Sequence[int]) -> None:
         _backend().delete(cursor, table, list(object_ids))
 
 
-def _scope_sql(scope: QuerySet[Any] | None) -> tuple[str, Sequence[Any]] | None:
-    """The scope's ids as a subquery; raises ``EmptyResultSet`` for a scope that can hold
-    nothing (``.none()``, ``pk__in=[]``)."""
+def _scope_sql(scope: QuerySet[Any] | None, *, row: str | None) -> tuple[str, Sequence[Any]] | None:
+    """The scope as SQL: its ids as a subquery or, given the index's ``row`` id column, a
+    subquery correlated to it (for ``EXISTS``). Raises ``EmptyResultSet`` for a scope that
+    can hold nothing (``.none()``, ``pk__in=[]``)."""
     if scope is None:
         return None
-    sql, params = scope.order_by().values("pk").query.sql_with_params()
+    scope = scope.order_by()
+    if row is not None:
+        scope = scope.filter(pk=RawSQL(row, []))
+    sql, params = scope.values("pk").query.sql_with_params()
     return sql, params
 
 
@@ -139,7 +144,7 @@ def search(
         expression = sqlite.match_expression(query, match=match, include_private=include_private)
         extra = {}
     try:
-        scope_sql = _scope_sql(scope)
+        scope_sql = _scope_sql(scope, row=backend.correlated_row(table))
     except EmptyResultSet:
         return Page([], has_more=False)
     if expression is None:

@@ -127,6 +127,11 @@ def delete(cursor: CursorWrapper, table: str, ids: Sequence[int]) -> None:
     cursor.execute(f"DELETE FROM {table} WHERE object_id = ANY(%s)", [list(ids)])
 
 
+def correlated_row(table: str) -> str | None:
+    # PostgreSQL plans ``object_id IN (scope)`` as a semi-join itself.
+    return None
+
+
 def ranked_ids(
     cursor: CursorWrapper,
     table: str,
