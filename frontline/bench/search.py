@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -134,6 +135,7 @@ def _load(rng: random.Random, count: int, messages: int, progress: Callable[[str
             organisations=max(40, customers // 15),
             password_hash=make_password(None),
         )
+        writer.finish([Tag])
         names = sorted({tag for topic in text.TOPICS for tag in topic.tags})
         tag_ids = [Tag.objects.get_or_create(name=name)[0].pk for name in names]
     progress(f"{len(world.customers)} customers, {len(world.agents)} staff")
@@ -146,8 +148,8 @@ def _load(rng: random.Random, count: int, messages: int, progress: Callable[[str
         )
         with transaction.atomic():
             ids = _write_chunk(writer, rng, load, moments, messages, names)
-            documents = load.build.run(lambda ids=ids: ticket_documents(ids), len(ids))
-            load.index.run(lambda d=documents: index_documents(TICKETS, d), len(documents))
+            documents = load.build.run(partial(ticket_documents, ids), len(ids))
+            load.index.run(partial(index_documents, TICKETS, documents), len(documents))
         progress(f"{first + size}/{count} tickets indexed")
     writer.finish([Ticket, Message])
     return load
@@ -164,7 +166,9 @@ def _write_chunk(
     world = load.world
     first_id = writer.allocate_ids(Ticket, len(moments))
     first_message = writer.allocate_ids(Message, len(moments) * messages)
-    tickets, rows, tags = [], [], []
+    tickets: list[tuple[Any, ...]] = []
+    rows: list[tuple[Any, ...]] = []
+    tags: list[tuple[int, int]] = []
     topics = {name: index for index, name in enumerate(tag_names)}
     for offset, at in enumerate(moments):
         ticket_id = first_id + offset
@@ -213,7 +217,8 @@ def _write_chunk(
 
 def _articles(rng: random.Random, count: int, world: World) -> None:
     author = User.objects.filter(is_active=True).order_by("pk").first()
-    assert author is not None, "the world has staff"
+    if author is None:
+        raise RuntimeError("The bench world has no staff.")
     with transaction.atomic():
         category = Category.objects.create(name="Help", slug="help")
         articles = Article.objects.bulk_create(
@@ -240,7 +245,8 @@ def _articles(rng: random.Random, count: int, world: World) -> None:
 def _searchers() -> tuple[Actor, Actor]:
     associate = User.objects.filter(role=Role.ASSOCIATE, is_active=True).order_by("pk").first()
     supervisor = User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk").first()
-    assert associate is not None and supervisor is not None, "the world has both"
+    if associate is None or supervisor is None:
+        raise RuntimeError("The bench world needs an associate and a supervisor.")
     return Actor.for_user(associate), Actor.for_user(supervisor)
 
 
@@ -256,7 +262,7 @@ def _measure(
     team, everyone = _searchers()
     samples: dict[str, list[float]] = {}
     for name, actor in (("team", team), ("all", everyone)):
-        samples[name] = time_each(lambda q, a=actor: search_tickets(a, q), agent_queries)
+        samples[name] = time_each(partial(search_tickets, actor), agent_queries)
         reporter.latencies(f"ticket_search_{name}", samples[name], p50=True)
         progress(f"ticket search as {name}: {len(agent_queries)} queries")
     worse = max(samples.values(), key=lambda s: sorted(s)[int(len(s) * 0.95) - 1])

@@ -4,6 +4,7 @@ real helpdesk (a product name in a few thousand tickets, an error code in a few 
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 PRODUCTS = (
@@ -169,7 +170,7 @@ def agent_queries(
     """What agents type into the search box, in a realistic mix."""
     common = ["refund", "invoice", "printer", "password", "error", "order", "tracking", "api"]
     pairs = ["receipt printer", "password reset", "damaged delivery", "wrong amount", "webhook"]
-    makers: list = [
+    makers: list[Callable[[], str]] = [
         lambda: rng.choice(common),
         lambda: rng.choice(RARE),
         lambda: f"E-{rng.randrange(1000, 9999)}",

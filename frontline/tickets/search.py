@@ -75,14 +75,17 @@ def _status(value: str, actor: Actor) -> Q:
 
 def _from(value: str, actor: Actor) -> Q:
     # The customer's own addresses, or those of anyone who wrote on the ticket.
-    people = Identity.objects.filter(value=value).values("customer_id")
-    # Ids first, so both halves use the messages' author indexes: a join on the user's
-    # email would read every message.
-    staff = User.objects.filter(email__iexact=value).values("pk")
-    written = Message.objects.filter(
-        Q(author_customer_id__in=people) | Q(author_user_id__in=staff)
-    ).values("ticket_id")
-    return Q(customer_id__in=people) | Q(pk__in=written)
+    # Id lists, not subqueries: PostgreSQL runs a subquery under an OR once per ticket it
+    # walks (minutes at 100,000 tickets), and the ids let both halves use the messages'
+    # author indexes.
+    people = list(Identity.objects.filter(value=value).values_list("customer_id", flat=True))
+    staff = list(User.objects.filter(email__iexact=value).values_list("pk", flat=True))
+    written = set(
+        Message.objects.filter(Q(author_customer_id__in=people) | Q(author_user_id__in=staff))
+        .order_by()
+        .values_list("ticket_id", flat=True)
+    )
+    return Q(customer_id__in=people) | Q(pk__in=sorted(written))
 
 
 def _assignee(value: str, actor: Actor) -> Q:

@@ -112,7 +112,7 @@ def _scope_sql(scope: QuerySet[Any] | None, *, row: str | None) -> tuple[str, Se
         return None
     scope = scope.order_by()
     if row is not None:
-        scope = scope.filter(pk=RawSQL(row, []))
+        scope = scope.filter(pk=RawSQL(row, []))  # noqa: S611 - the backend's own column name
     sql, params = scope.values("pk").query.sql_with_params()
     return sql, params
 

@@ -143,23 +143,26 @@ def ranked_ids(
     limit: int,
     offset: int,
 ) -> list[tuple[int, float]]:
-    """Rank the newest ``candidates`` matches and return one page of them."""
+    """Rank the newest ``candidates`` matches and return one page of them.
+
+    The tsquery is written out where it is used, not computed once in a CTE: only a
+    constant lets the planner estimate how many rows match, and so walk the newest rows
+    backwards for a common word instead of reading all its matches from the GIN index."""
     sql, params = expression
-    where = "vector @@ q.q"
+    vector = "vector" if include_private else "ts_filter(vector, '{a,b,c}')"
+    where, where_params = f"vector @@ {sql}", list(params)
     if not include_private:
-        where += " AND ts_filter(vector, '{a,b,c}') @@ q.q"
-    scope_params: list[Any] = []
+        where += f" AND {vector} @@ {sql}"
+        where_params += params
     if scope is not None:
         where += f" AND object_id IN ({scope[0]})"
-        scope_params = list(scope[1])
-    vector = "vector" if include_private else "ts_filter(vector, '{a,b,c}')"
+        where_params += list(scope[1])
     cursor.execute(
-        f"WITH q AS (SELECT {sql} AS q) "
-        f"SELECT c.object_id, ts_rank({vector.replace('vector', 'c.vector')}, q.q) AS score "
-        f"FROM (SELECT object_id, vector FROM {table}, q WHERE {where} "
-        "ORDER BY object_id DESC LIMIT %s) c, q "
-        "ORDER BY score DESC, c.object_id DESC LIMIT %s OFFSET %s",
-        [*params, *scope_params, candidates, limit, offset],
+        f"SELECT object_id, ts_rank({vector}, {sql}) AS score "
+        f"FROM (SELECT object_id, vector FROM {table} WHERE {where} "
+        "ORDER BY object_id DESC LIMIT %s) c "
+        "ORDER BY score DESC, object_id DESC LIMIT %s OFFSET %s",
+        [*params, *where_params, candidates, limit, offset],
     )
     return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
