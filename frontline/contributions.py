@@ -16,6 +16,7 @@ CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
         "frontline.triage.contributions.TRIAGE_PANEL",
         "frontline.routing.contributions.ROUTING_PANEL",
         "frontline.triage.classifier_contributions.PREDICTIONS_PANEL",
+        "frontline.knowledge.contributions.SUGGESTIONS_PANEL",
     ),
     # What a message in the staff timeline shows beneath its body.
     "message.footers": (

@@ -71,6 +71,15 @@ for _event in (
         "frontline.tickets.search_index.index_ticket_after_event",
     )
 
+# A customer's name and addresses, and an organisation's name, are in their tickets'
+# documents too (frontline/customers/services.py dispatches these).
+HANDLERS["customer.changed"] = ("frontline.tickets.search_index.index_customer_tickets",)
+HANDLERS["organisation.changed"] = ("frontline.tickets.search_index.index_organisation_tickets",)
+HANDLERS["customer.merged"] = (
+    *HANDLERS["customer.merged"],
+    "frontline.tickets.search_index.index_merged_customer_tickets",
+)
+
 # Handlers with a form for many events at once, which ``tickets.events.record_many`` (batch
 # imports) calls once with every (event, ticket) pair instead of once per event.
 BATCH_FORMS: dict[str, str] = {

@@ -40,7 +40,36 @@ class ActiveSessionAuth(SessionAuth):
         return None
 
 
+class Visitor:
+    """Who calls without credentials, on the few operations open to visitors (public
+    articles): ``request.auth`` is this, never a user."""
+
+    def __repr__(self) -> str:
+        return "Visitor()"
+
+
+VISITOR = Visitor()
+
+
+class VisitorAuth:
+    """Let a request without credentials through as ``VISITOR``. A request naming a bearer
+    token is judged by the token alone: a bad one stays a 401."""
+
+    def __call__(self, request: HttpRequest) -> Visitor | None:
+        return None if carries_bearer_token(request) else VISITOR
+
+
 AUTH = [TokenAuth(), ActiveSessionAuth()]
+# For reads that visitors may make too: a token or session first, so a signed-in caller is
+# still known.
+AUTH_OR_VISITOR = [*AUTH, VisitorAuth()]
+
+
+def optional_actor(request: HttpRequest) -> Actor | None:
+    """The caller as an actor, or ``None`` for a visitor (``AUTH_OR_VISITOR`` operations)."""
+    if isinstance(request.auth, User):  # type: ignore[attr-defined]
+        return request_actor(request)
+    return None
 
 
 def request_user(request: HttpRequest) -> User:

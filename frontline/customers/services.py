@@ -183,6 +183,8 @@ def update_customer(customer: Customer, *, fields: CustomerFields) -> Customer:
     if changed:
         _validate(customer)
         customer.save(update_fields=[*changed, "updated_at"])
+    if "name" in changed:
+        dispatch("customer.changed", customer=customer)
     return customer
 
 
@@ -197,9 +199,11 @@ def add_identity(customer: Customer, *, kind: IdentityKind, value: str) -> Ident
             f"{normalised} belongs to another customer; merge them instead.", field="value"
         )
     has_primary = customer.identities.filter(kind=kind, is_primary=True).exists()
-    return Identity.objects.create(
+    identity = Identity.objects.create(
         customer=customer, kind=kind, value=normalised, is_primary=not has_primary
     )
+    dispatch("customer.changed", customer=customer)
+    return identity
 
 
 def flag_identity(kind: IdentityKind, value: str) -> bool:
@@ -214,7 +218,9 @@ def flag_identity(kind: IdentityKind, value: str) -> bool:
 
 @transaction.atomic
 def remove_identity(identity: Identity) -> None:
+    customer = identity.customer
     identity.delete()
+    dispatch("customer.changed", customer=customer)
 
 
 @transaction.atomic
@@ -299,6 +305,7 @@ class OrganisationFields:
 
 @transaction.atomic
 def update_organisation(organisation: Organisation, *, fields: OrganisationFields) -> Organisation:
+    old_name = organisation.name
     for name in ("name", "tier", "account_manager", "shared_tickets", "notes", "custom_attributes"):
         value = getattr(fields, name)
         if value is not None:
@@ -324,6 +331,8 @@ def update_organisation(organisation: Organisation, *, fields: OrganisationField
             "updated_at",
         ]
     )
+    if organisation.name != old_name:
+        dispatch("organisation.changed", organisation=organisation)
     return organisation
 
 

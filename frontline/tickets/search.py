@@ -7,6 +7,7 @@ the search module matches within, so no hit is ever one the actor cannot open.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from html import unescape
 
 from django.db.models import Q, QuerySet
 from django.utils.html import escape
@@ -14,7 +15,7 @@ from django.utils.html import escape
 from frontline.accounts.models import User
 from frontline.accounts.permissions import is_staff_member
 from frontline.core.actors import Actor
-from frontline.core.search import TICKETS, Query, QueryError, parse_query, search
+from frontline.core.search import TICKETS, Query, QueryError, keywords_query, parse_query, search
 from frontline.customers.models import Identity
 from frontline.tickets.models import (
     UNSOLVED_STATUSES,
@@ -50,6 +51,13 @@ class TicketHit:
     snippet: str
     subject_html: str
 
+    @property
+    def repeats_subject(self) -> bool:
+        """Whether the snippet is the subject itself (a match in the subject alone), which
+        a page shows already."""
+        plain = unescape(self.snippet.replace("<mark>", "").replace("</mark>", ""))
+        return plain.strip() == self.ticket.subject.strip()
+
 
 @dataclass(frozen=True)
 class TicketResults:
@@ -71,6 +79,12 @@ def _status(value: str, actor: Actor) -> Q:
     if value == "unsolved":
         return Q(status__in=UNSOLVED_STATUSES)
     return Q(status=_choice("status", value, [*Status.values, "unsolved"]))
+
+
+def _tag(value: str, actor: Actor) -> Q:
+    name = "-".join(value.split())  # as tags are stored: "two words" is "two-words"
+    tagged = Ticket.tags.through.objects.filter(tag__name=name).values("ticket_id")
+    return Q(pk__in=tagged)
 
 
 def _from(value: str, actor: Actor) -> Q:
@@ -105,9 +119,7 @@ def _number(value: str, actor: Actor) -> Q:
 
 _FILTERS: dict[str, Callable[[str, Actor], Q]] = {
     "status": _status,
-    "tag": lambda v, a: Q(
-        pk__in=Ticket.tags.through.objects.filter(tag__name=v).values("ticket_id")
-    ),
+    "tag": _tag,
     "from": _from,
     "assignee": _assignee,
     "team": lambda v, a: Q(team__slug=v) | Q(team__name__iexact=v),
@@ -189,11 +201,25 @@ def search_tickets(actor: Actor, text: str, *, limit: int = 20, offset: int = 0)
         [h.object_id for h in page.hits]
     )
     words = query.words()
-    hits = [
-        TicketHit(
-            found[h.object_id], h.score, h.snippet, highlight(found[h.object_id].subject, words)
-        )
-        for h in page.hits
-        if h.object_id in found
-    ]
+    hits = []
+    for hit in page.hits:
+        ticket = found.get(hit.object_id)
+        if ticket is None:
+            continue
+        hits.append(TicketHit(ticket, hit.score, hit.snippet, highlight(ticket.subject, words)))
     return TicketResults(hits, has_more=page.has_more, query=query)
+
+
+def similar_solved_tickets(
+    actor: Actor, ticket: Ticket, *, text: str, limit: int = 3
+) -> list[Ticket]:
+    """Solved or closed tickets ``actor`` may open that share most words with ``text`` (the
+    ticket's subject and request), best first; never ``ticket`` itself."""
+    scope = (
+        tickets_visible_to(actor)
+        .filter(status__in=[Status.SOLVED, Status.CLOSED], merged_into__isnull=True)
+        .exclude(pk=ticket.pk)
+    )
+    page = search(TICKETS, keywords_query(text), scope=scope, match="any", limit=limit)
+    found = Ticket.objects.in_bulk([h.object_id for h in page.hits])
+    return [found[h.object_id] for h in page.hits if h.object_id in found]

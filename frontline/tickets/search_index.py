@@ -11,11 +11,14 @@ call ``index_tickets`` themselves or rebuild with ``frontline search reindex``.
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.db.models import IntegerField, Value
+from django.db.models import IntegerField, QuerySet, Value
 
+from frontline.core.actors import Actor
 from frontline.core.search import TICKETS, Document, index_documents, remove_documents
-from frontline.customers.models import Identity
+from frontline.customers.models import Customer, Identity, Organisation
 from frontline.tickets.models import EventType, Message, MessageKind, Ticket, TicketEvent
+
+BATCH = 1000
 
 
 def _language() -> str:
@@ -136,6 +139,26 @@ def index_ticket_after_event(*, event: TicketEvent, ticket: Ticket) -> None:
 def index_tickets_after_events(pairs: Sequence[tuple[TicketEvent, Ticket]]) -> None:
     """The batch form (``tickets.events.record_many``): each ticket once."""
     index_tickets({ticket.pk for event, ticket in pairs if _wants_index(event, ticket)})
+
+
+def _index_in_batches(tickets: QuerySet[Ticket]) -> None:
+    ids = list(tickets.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        index_tickets(ids[start : start + BATCH])
+
+
+def index_customer_tickets(*, customer: Customer) -> None:
+    """A customer's name or addresses changed: their tickets' documents follow."""
+    _index_in_batches(Ticket.objects.filter(customer=customer))
+
+
+def index_organisation_tickets(*, organisation: Organisation) -> None:
+    _index_in_batches(Ticket.objects.filter(organisation=organisation))
+
+
+def index_merged_customer_tickets(*, source: Customer, target: Customer, actor: Actor) -> None:
+    """The surviving customer gained the merged one's addresses (and tickets)."""
+    _index_in_batches(Ticket.objects.filter(customer=target))
 
 
 class _TicketSource:

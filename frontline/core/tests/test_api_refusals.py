@@ -211,6 +211,10 @@ OPEN: dict[Operation, str] = {
     ("POST", f"{V1}/me/tokens"): "a token for the caller themselves",
 }
 
+# Search filters what it finds by who asks (tickets.search, knowledge.queries): visitors
+# get public published articles, and a 401 for tickets (knowledge/tests/test_search_api.py).
+PUBLIC[("GET", f"{V1}/search")] = "visitors: public published articles only"
+
 
 def published_operations() -> set[Operation]:
     schema = Client().get(f"{V1}/openapi.json").json()

@@ -1,20 +1,27 @@
 """Tickets in the search index: written in the same transaction as the ticket, rebuilt
 from the rows by ``frontline search``, never drifting."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import transaction
 
+from frontline import demo
 from frontline.accounts.models import Team, User
 from frontline.core.actors import Actor
 from frontline.core.search import TICKETS, keywords_query, search, stored_documents, sync
-from frontline.customers.models import Customer
+from frontline.customers import services as customer_services
+from frontline.customers.models import Customer, IdentityKind
 from frontline.testing import factories
 from frontline.tickets import services
 from frontline.tickets.models import Ticket
 from frontline.tickets.search import search_tickets
 from frontline.tickets.search_index import TICKET_SOURCE, ticket_documents
+from frontline.tickets.services import batch
 
 pytestmark = pytest.mark.django_db(transaction=False)
+
+NOW = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
 
 
 def _found(actor: Actor, text: str) -> list[int]:
@@ -121,3 +128,57 @@ def test_documents_of_a_batch_take_three_queries(
         documents = ticket_documents(ids)
 
     assert [d.object_id for d in documents] == sorted(ids)
+
+
+def test_customer_and_organisation_changes_reach_their_tickets(agent: User, team: Team) -> None:
+    organisation = factories.make_organisation(name="Old Org")
+    customer = factories.make_customer(name="Pat Before", organisation=organisation)
+    ticket = factories.make_ticket(customer=customer, team=team)
+    actor = Actor.for_user(agent)
+
+    customer_services.update_customer(
+        customer, fields=customer_services.CustomerFields(name="Pat Zebedee")
+    )
+    customer_services.add_identity(customer, kind=IdentityKind.PHONE, value="+44 20 7946 0999")
+    customer_services.update_organisation(
+        organisation, fields=customer_services.OrganisationFields(name="Nimbus Corp")
+    )
+
+    assert _found(actor, "zebedee") == [ticket.number]
+    assert _found(actor, "nimbus") == [ticket.number]
+    assert sync.check(TICKET_SOURCE).clean
+
+
+def test_no_drift_after_the_demo_writer() -> None:
+    demo.create_demo_data(seed=3, tickets=120, now=NOW)
+
+    drift = sync.check(TICKET_SOURCE)
+    assert drift.checked == Ticket.objects.count() == 120
+    assert drift.clean
+
+
+def test_a_split_moves_the_words_to_the_new_ticket(agent: User, team: Team) -> None:
+    actor = Actor.for_user(agent)
+    ticket = factories.make_ticket(team=team, subject="Two problems", body="First the modem")
+    reply = services.reply_to_ticket(
+        ticket, body="Also the aardvark", actor=Actor.for_customer(ticket.customer)
+    )
+
+    new = services.split_ticket(ticket, message_ids=[reply.pk], subject="Aardvark", actor=actor)
+
+    assert _found(actor, "aardvark") == [new.number]
+    assert _found(actor, "modem") == [ticket.number]
+    assert sync.check(TICKET_SOURCE).clean
+
+
+def test_tickets_opened_in_a_batch_are_indexed_once_each(agent: User, team: Team) -> None:
+    customer = factories.make_customer()
+    requests = [
+        batch.NewRequest(customer=customer, subject=f"Batch {word}", body="Imported", team=team)
+        for word in ("walnut", "hazelnut")
+    ]
+
+    opened = batch.open_tickets(requests)
+
+    assert _found(Actor.for_user(agent), "hazelnut") == [opened[1].ticket.number]
+    assert sync.check(TICKET_SOURCE).clean

@@ -434,6 +434,11 @@
       if (key === "i") location.href = "/inbox/";
       return;
     }
+    if (key === "/") {
+      const box = $("[data-search-box]");
+      if (box) { e.preventDefault(); box.focus(); box.select(); }
+      return;
+    }
     if (key === "g") { pendingG = true; return; }
     if (key === "?") { showShortcuts(); return; }
     if (rows().length) {
