@@ -85,7 +85,7 @@ def test_bench_search_prints_its_fixed_figures(tmp_path):
     assert result.returncode == 0, result.stderr
     figures = [json.loads(line) for line in result.stdout.splitlines()]
     by_name = {figure["metric"]: figure for figure in figures}
-    assert set(by_name) == SEARCH_METRICS
+    assert set(by_name) >= SEARCH_METRICS
     assert all(figure["value"] > 0 for figure in figures)
     assert {figure["bench"] for figure in figures} == {"search"}
     assert {figure["tickets"] for figure in figures} == {300}
