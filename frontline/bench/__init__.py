@@ -10,4 +10,5 @@ SUITES = {
     "mail": "frontline.bench.mail",
     "sla": "frontline.bench.sla",
     "routing": "frontline.bench.routing",
+    "search": "frontline.bench.search",
 }

@@ -12,6 +12,7 @@ from html import unescape
 from django.db.models import Q, QuerySet
 from django.utils.html import escape
 
+from frontline.accounts.models import User
 from frontline.accounts.permissions import is_staff_member
 from frontline.core.actors import Actor
 from frontline.core.search import TICKETS, Query, QueryError, keywords_query, parse_query, search
@@ -88,11 +89,17 @@ def _tag(value: str, actor: Actor) -> Q:
 
 def _from(value: str, actor: Actor) -> Q:
     # The customer's own addresses, or those of anyone who wrote on the ticket.
-    people = Identity.objects.filter(value=value).values("customer_id")
-    written = Message.objects.filter(
-        Q(author_customer_id__in=people) | Q(author_user__email__iexact=value)
-    ).values("ticket_id")
-    return Q(customer_id__in=people) | Q(pk__in=written)
+    # Id lists, not subqueries: PostgreSQL runs a subquery under an OR once per ticket it
+    # walks (minutes at 100,000 tickets), and the ids let both halves use the messages'
+    # author indexes.
+    people = list(Identity.objects.filter(value=value).values_list("customer_id", flat=True))
+    staff = list(User.objects.filter(email__iexact=value).values_list("pk", flat=True))
+    written = set(
+        Message.objects.filter(Q(author_customer_id__in=people) | Q(author_user_id__in=staff))
+        .order_by()
+        .values_list("ticket_id", flat=True)
+    )
+    return Q(customer_id__in=people) | Q(pk__in=sorted(written))
 
 
 def _assignee(value: str, actor: Actor) -> Q:

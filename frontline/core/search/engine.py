@@ -7,18 +7,20 @@ a ticket created a moment ago is found at once, and a rolled-back write leaves n
 """
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any, Literal
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from frontline.core.search import postgres, sqlite
 from frontline.core.search.documents import INDEXES, Document, Hit
 from frontline.core.search.query import Query
-from frontline.core.search.snippets import to_html
+from frontline.core.search.snippets import START, STOP, to_html
 
 Match = Literal["all", "any"]
 
@@ -71,7 +73,27 @@ def index_documents(index: str, documents: Sequence[Document]) -> None:
         return
     table = _table(index)
     with connection.cursor() as cursor:
-        _backend().upsert(cursor, table, documents)
+        _backend().upsert(cursor, table, [clean_document(d) for d in documents])
+
+
+def clean_text(text: str) -> str:
+    """What the index keeps of a text: without NUL (PostgreSQL's text cannot hold it) and
+    without the two characters that mark matches in snippets (so a message holding them
+    cannot highlight words of its own)."""
+    return text.translate(_UNSTORED)
+
+
+_UNSTORED = dict.fromkeys(map(ord, ("\x00", START, STOP)))
+
+
+def clean_document(document: Document) -> Document:
+    return replace(
+        document,
+        title=clean_text(document.title),
+        body=clean_text(document.body),
+        extra=clean_text(document.extra),
+        private=clean_text(document.private),
+    )
 
 
 def remove_documents(index: str, object_ids: Sequence[int]) -> None:
@@ -82,10 +104,16 @@ def remove_documents(index: str, object_ids: Sequence[int]) -> None:
         _backend().delete(cursor, table, list(object_ids))
 
 
-def _scope_sql(scope: QuerySet[Any] | None) -> tuple[str, Sequence[Any]] | None:
+def _scope_sql(scope: QuerySet[Any] | None, *, row: str | None) -> tuple[str, Sequence[Any]] | None:
+    """The scope as SQL: its ids as a subquery or, given the index's ``row`` id column, a
+    subquery correlated to it (for ``EXISTS``). Raises ``EmptyResultSet`` for a scope that
+    can hold nothing (``.none()``, ``pk__in=[]``)."""
     if scope is None:
         return None
-    sql, params = scope.order_by().values("pk").query.sql_with_params()
+    scope = scope.order_by()
+    if row is not None:
+        scope = scope.filter(pk=RawSQL(row, []))  # noqa: S611 - the backend's own column name
+    sql, params = scope.values("pk").query.sql_with_params()
     return sql, params
 
 
@@ -115,6 +143,10 @@ def search(
     else:
         expression = sqlite.match_expression(query, match=match, include_private=include_private)
         extra = {}
+    try:
+        scope_sql = _scope_sql(scope, row=backend.correlated_row(table))
+    except EmptyResultSet:
+        return Page([], has_more=False)
     if expression is None:
         return Page([], has_more=False)
     with connection.cursor() as cursor:
@@ -122,7 +154,7 @@ def search(
             cursor,
             table,
             expression,
-            scope=_scope_sql(scope),
+            scope=scope_sql,
             candidates=CANDIDATES,
             limit=limit + 1,
             offset=offset,

@@ -65,6 +65,7 @@ def _lexeme_prefix(word: str) -> str | None:
 def _one(word: str, configs: Sequence[str], *, phrase: bool, prefix: bool) -> tuple[str, list[str]]:
     """One word or phrase as a tsquery: its stemmed form in each configured language, or'ed,
     so a German article is found by a German word whatever language the searcher uses."""
+    word = word.replace("\x00", "")
     if prefix:
         lexemes = _lexeme_prefix(word)
         if lexemes is not None:
@@ -72,7 +73,15 @@ def _one(word: str, configs: Sequence[str], *, phrase: bool, prefix: bool) -> tu
             return "(" + " || ".join(parts) + ")", [lexemes] * len(configs)
     function = "phraseto_tsquery" if phrase else "plainto_tsquery"
     parts = [f"{function}('{c}', %s)" for c in configs]
-    return "(" + " || ".join(parts) + ")", [word] * len(configs)
+    either = "(" + " || ".join(parts) + ")"
+    stemming = [c for c in configs if c != "simple"]
+    if not stemming:
+        return either, [word] * len(configs)
+    # A stop word of a stemming language is in no vector of that language, yet "simple"
+    # keeps it: left in, "where is my refund" would match no English document at all.
+    stop = " OR ".join(f"numnode({function}('{c}', %s)) = 0" for c in stemming)
+    sql = f"(CASE WHEN {stop} THEN ''::tsquery ELSE {either} END)"
+    return sql, [word] * (len(stemming) + len(configs))
 
 
 def tsquery(query: Query, *, match: str, configs: Sequence[str]) -> tuple[str, list[str]] | None:
@@ -104,23 +113,23 @@ def upsert(cursor: CursorWrapper, table: str, documents: Sequence[Document]) -> 
                 d.object_id,
                 d.language,
                 config_for(d.language),
-                _clean(d.title),
-                _clean(d.extra),
-                _clean(d.body),
-                _clean(d.private),
+                d.title,
+                d.extra,
+                d.body,
+                d.private,
             )
             for d in documents
         ],
     )
 
 
-def _clean(text: str) -> str:
-    # PostgreSQL text cannot hold NUL; everything else is kept as written.
-    return text.replace("\x00", "")
-
-
 def delete(cursor: CursorWrapper, table: str, ids: Sequence[int]) -> None:
     cursor.execute(f"DELETE FROM {table} WHERE object_id = ANY(%s)", [list(ids)])
+
+
+def correlated_row(table: str) -> str | None:
+    # PostgreSQL plans ``object_id IN (scope)`` as a semi-join itself.
+    return None
 
 
 def ranked_ids(
@@ -134,23 +143,26 @@ def ranked_ids(
     limit: int,
     offset: int,
 ) -> list[tuple[int, float]]:
-    """Rank the newest ``candidates`` matches and return one page of them."""
+    """Rank the newest ``candidates`` matches and return one page of them.
+
+    The tsquery is written out where it is used, not computed once in a CTE: only a
+    constant lets the planner estimate how many rows match, and so walk the newest rows
+    backwards for a common word instead of reading all its matches from the GIN index."""
     sql, params = expression
-    where = "vector @@ q.q"
+    vector = "vector" if include_private else "ts_filter(vector, '{a,b,c}')"
+    where, where_params = f"vector @@ {sql}", list(params)
     if not include_private:
-        where += " AND ts_filter(vector, '{a,b,c}') @@ q.q"
-    scope_params: list[Any] = []
+        where += f" AND {vector} @@ {sql}"
+        where_params += params
     if scope is not None:
         where += f" AND object_id IN ({scope[0]})"
-        scope_params = list(scope[1])
-    vector = "vector" if include_private else "ts_filter(vector, '{a,b,c}')"
+        where_params += list(scope[1])
     cursor.execute(
-        f"WITH q AS (SELECT {sql} AS q) "
-        f"SELECT c.object_id, ts_rank({vector.replace('vector', 'c.vector')}, q.q) AS score "
-        f"FROM (SELECT object_id, vector FROM {table}, q WHERE {where} "
-        "ORDER BY object_id DESC LIMIT %s) c, q "
-        "ORDER BY score DESC, c.object_id DESC LIMIT %s OFFSET %s",
-        [*params, *scope_params, candidates, limit, offset],
+        f"SELECT object_id, ts_rank({vector}, {sql}) AS score "
+        f"FROM (SELECT object_id, vector FROM {table} WHERE {where} "
+        "ORDER BY object_id DESC LIMIT %s) c "
+        "ORDER BY score DESC, object_id DESC LIMIT %s OFFSET %s",
+        [*params, *where_params, candidates, limit, offset],
     )
     return [(row[0], float(row[1])) for row in cursor.fetchall()]
 

@@ -36,12 +36,12 @@ def _quoted(word: str) -> str | None:
 
 def match_expression(query: Query, *, match: str, include_private: bool) -> str | None:
     """The FTS5 MATCH string: every word quoted (so nothing typed is an operator)."""
-    positives = [q for q in (_quoted(w) for w in (*query.terms, *query.phrases)) if q]
+    terms = [q for q in (_quoted(w) for w in query.terms) if q]
+    if query.prefix and terms:
+        terms[-1] += "*"
+    positives = [*terms, *(q for q in (_quoted(p) for p in query.phrases) if q)]
     if not positives:
         return None
-    if query.prefix and query.terms:
-        # Terms come first and each is at least one word character, so it is quoted.
-        positives[len(query.terms) - 1] += "*"
     joined = f" {'OR' if match == 'any' else 'AND'} ".join(positives)
     expression = f"({joined})"
     for word in query.excluded:
@@ -67,6 +67,12 @@ def delete(cursor: CursorWrapper, table: str, ids: Sequence[int]) -> None:
     cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", [(i,) for i in ids])
 
 
+def correlated_row(table: str) -> str | None:
+    """The scope is checked match by match, by primary key: given ``rowid IN (scope)``,
+    SQLite runs the full-text query once per row of the scope instead."""
+    return f"{table}.rowid"
+
+
 def ranked_ids(
     cursor: CursorWrapper,
     table: str,
@@ -81,7 +87,7 @@ def ranked_ids(
     the cost is bounded however common the word) and return one page of them."""
     where, params = f"{table} MATCH %s", [expression]
     if scope is not None:
-        where += f" AND rowid IN ({scope[0]})"
+        where += f" AND EXISTS ({scope[0]})"
         params.extend(scope[1])
     cursor.execute(
         f"SELECT id, score FROM (SELECT rowid AS id, bm25({table}, {WEIGHTS}) AS score "

@@ -73,11 +73,7 @@ def _remove_stale(source: Source) -> None:
 
 
 def _same(a: Document, b: Document) -> bool:
-    def clean(d: Document) -> tuple[str, ...]:
-        parts = (d.title, d.body, d.extra, d.private, d.language)
-        return tuple(p.replace("\x00", "") for p in parts)
-
-    return clean(a) == clean(b)
+    return engine.clean_document(a) == engine.clean_document(b)
 
 
 def check(source: Source, *, progress: Callable[[int], object] = lambda n: None) -> Drift:

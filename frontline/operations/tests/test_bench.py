@@ -63,3 +63,30 @@ def test_bench_needs_a_suite(tmp_path):
 
     assert result.returncode != 0
     assert "core" in result.stderr
+
+
+SEARCH_METRICS = {
+    "ticket_search_p50_ms",
+    "ticket_search_p95_ms",
+    "ticket_search_team_p95_ms",
+    "ticket_search_all_p95_ms",
+    "kb_search_p50_ms",
+    "kb_search_p95_ms",
+    "index_docs_per_s",
+    "index_build_docs_per_s",
+    "load_tickets_per_s",
+}
+
+
+@pytest.mark.slow
+def test_bench_search_prints_its_fixed_figures(tmp_path):
+    result = _bench(tmp_path, "search", "--tickets", "300", "--articles", "40", "--queries", "12")
+
+    assert result.returncode == 0, result.stderr
+    figures = [json.loads(line) for line in result.stdout.splitlines()]
+    by_name = {figure["metric"]: figure for figure in figures}
+    assert set(by_name) >= SEARCH_METRICS
+    assert all(figure["value"] > 0 for figure in figures)
+    assert {figure["bench"] for figure in figures} == {"search"}
+    assert {figure["tickets"] for figure in figures} == {300}
+    assert by_name["ticket_search_p95_ms"]["n"] == 12
