@@ -132,6 +132,18 @@ def correlated_row(table: str) -> str | None:
     return None
 
 
+# Up to this many scope ids are passed as an array: the primary key finds them at once.
+FEW_IDS = 2000
+
+
+def ids_condition(table: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
+    return "object_id = ANY(%s)", [list(ids)]
+
+
+def scope_condition(table: str, scope: tuple[str, Sequence[Any]]) -> tuple[str, list[Any]]:
+    return f"object_id IN ({scope[0]})", list(scope[1])
+
+
 def ranked_ids(
     cursor: CursorWrapper,
     table: str,
@@ -155,7 +167,7 @@ def ranked_ids(
         where += f" AND {vector} @@ {sql}"
         where_params += params
     if scope is not None:
-        where += f" AND object_id IN ({scope[0]})"
+        where += f" AND {scope[0]}"
         where_params += list(scope[1])
     cursor.execute(
         f"SELECT object_id, ts_rank({vector}, {sql}) AS score "

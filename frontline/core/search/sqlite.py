@@ -73,6 +73,18 @@ def correlated_row(table: str) -> str | None:
     return f"{table}.rowid"
 
 
+# Up to this many scope ids are matched one by one (FTS5 seeks each in the doclists).
+FEW_IDS = 200
+
+
+def ids_condition(table: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
+    return f"{table}.rowid IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def scope_condition(table: str, scope: tuple[str, Sequence[Any]]) -> tuple[str, list[Any]]:
+    return f"EXISTS ({scope[0]})", list(scope[1])
+
+
 def ranked_ids(
     cursor: CursorWrapper,
     table: str,
@@ -87,7 +99,7 @@ def ranked_ids(
     the cost is bounded however common the word) and return one page of them."""
     where, params = f"{table} MATCH %s", [expression]
     if scope is not None:
-        where += f" AND EXISTS ({scope[0]})"
+        where += f" AND {scope[0]}"
         params.extend(scope[1])
     cursor.execute(
         f"SELECT id, score FROM (SELECT rowid AS id, bm25({table}, {WEIGHTS}) AS score "

@@ -15,6 +15,7 @@ from frontline.core.search import (
     Document,
     Query,
     QueryError,
+    engine,
     index_documents,
     indexed_ids,
     keywords_query,
@@ -23,8 +24,10 @@ from frontline.core.search import (
     search,
     stored_documents,
 )
-from frontline.core.search.engine import CANDIDATES
+from frontline.core.search.engine import CANDIDATES as CAPS
 from frontline.tickets.models import Tag
+
+CANDIDATES = CAPS["tickets"]
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(
@@ -241,6 +244,20 @@ def test_the_scope_filters_in_the_database_before_the_candidate_cap():
 
     assert ids(page) == [kept.pk]
     assert not page.has_more
+
+
+def test_a_scope_of_many_rows_filters_in_the_database_too():
+    # Past FEW_IDS the scope is its query (correlated on SQLite), not a list of its ids.
+    few = engine._backend().FEW_IDS
+    tags = Tag.objects.bulk_create([Tag(name=f"scope-{i}") for i in range(few + 1)])
+    kept = tags[-1]
+    outside = [Document(10_000_000 + i, "Printer jammed") for i in range(CANDIDATES + 50)]
+    index_documents(TICKETS, [*outside, Document(kept.pk, "Printer jammed")])
+
+    scope = Tag.objects.filter(name__startswith="scope-")
+    page = search(TICKETS, parse_query("printer"), scope=scope)
+
+    assert ids(page) == [kept.pk]
 
 
 def test_an_empty_scope_finds_nothing():
