@@ -101,6 +101,20 @@ def database_vendor(using: str = DEFAULT_DB_ALIAS) -> str:
 
 
 @contextmanager
+def reused_database(name: str, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[str]:
+    """Point the connection at a database kept by an earlier run's ``--keep``."""
+    connection = connections[using]
+    original = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    try:
+        yield name
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = original
+
+
+@contextmanager
 def throwaway_database(
     *, keep: bool, progress: Callable[[str], None], using: str = DEFAULT_DB_ALIAS
 ) -> Iterator[str]:

@@ -37,11 +37,13 @@ from frontline.bench.common import (
     Progress,
     Reporter,
     database_vendor,
+    reused_database,
     throwaway_database,
     time_each,
 )
 from frontline.core.actors import Actor
 from frontline.core.search import ARTICLES, TICKETS, index_documents
+from frontline.customers.models import Identity, IdentityKind
 from frontline.demo.world import World, build_world
 from frontline.demo.writer import MESSAGE_FIELDS, TICKET_FIELDS, BulkWriter
 from frontline.knowledge.indexing import ARTICLE_SOURCE
@@ -74,6 +76,12 @@ def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--queries", type=int, default=200, help="Queries per latency.")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument(
+        "--reuse",
+        metavar="DATABASE",
+        help="Measure again on a database kept by --keep (its SQLite file or PostgreSQL "
+        "name), without loading: after a change to the search code.",
+    )
 
 
 @dataclass
@@ -100,6 +108,9 @@ class Load:
 
 def run(options: dict[str, Any], *, out: Output, err: Output) -> None:
     progress = Progress(err)
+    if options["reuse"]:
+        _measure_again(options, out=out, progress=progress)
+        return
     count = options["tickets"]
     with throwaway_database(keep=options["keep"], progress=progress):
         reporter = Reporter(bench="search", tickets=count, out=out, db=database_vendor())
@@ -114,7 +125,24 @@ def run(options: dict[str, Any], *, out: Output, err: Output) -> None:
         progress(f"{options['articles']} articles indexed")
         BulkWriter().analyze()
         progress("planner statistics gathered (ANALYZE)")
-        _measure(reporter, rng, load, options["queries"], progress)
+        emails = [p.email for p in load.world.customers[:2000]]
+        _measure(reporter, rng, emails, load.numbers, options["queries"], progress)
+
+
+def _measure_again(options: dict[str, Any], *, out: Output, progress: Progress) -> None:
+    with reused_database(options["reuse"]):
+        reporter = Reporter(
+            bench="search", tickets=Ticket.objects.count(), out=out, db=database_vendor()
+        )
+        emails = list(
+            Identity.objects.filter(kind=IdentityKind.EMAIL)
+            .order_by("customer_id")
+            .values_list("value", flat=True)[:2000]
+        )
+        numbers = list(Ticket.objects.order_by("?").values_list("number", flat=True)[:2000])
+        progress(f"measuring on {options['reuse']}: {reporter.tickets} tickets")
+        rng = random.Random(options["seed"])
+        _measure(reporter, rng, emails, numbers, options["queries"], progress)
 
 
 def _per_s(timer: Timer) -> float:
@@ -253,12 +281,12 @@ def _searchers() -> tuple[Actor, Actor]:
 def _measure(
     reporter: Reporter,
     rng: random.Random,
-    load: Load,
+    emails: list[str],
+    numbers: list[int],
     queries: int,
     progress: Callable[[str], None],
 ) -> None:
-    emails = [p.email for p in load.world.customers[:2000]]
-    agent_queries = text.agent_queries(rng, queries, emails=emails, numbers=load.numbers)
+    agent_queries = text.agent_queries(rng, queries, emails=emails, numbers=numbers)
     team, everyone = _searchers()
     samples: dict[str, list[float]] = {}
     for name, actor in (("team", team), ("all", everyone)):
