@@ -35,6 +35,8 @@ from frontline.demo.prose import Prose
 from frontline.demo.rows import History
 from frontline.demo.world import Person, World, build_world
 from frontline.demo.writer import BulkWriter, write_tickets
+from frontline.knowledge import models as knowledge
+from frontline.knowledge.indexing import ARTICLE_SOURCE
 from frontline.tickets.models import (
     Attachment,
     Category,
@@ -142,6 +144,7 @@ _TOP_WEIGHT = max(HOUR_WEIGHTS) * max(WEEKDAY_WEIGHTS)
 
 # In the order they can be deleted.
 _DOMAIN_MODELS: tuple[type[Model], ...] = (
+    knowledge.Article, knowledge.Section, knowledge.Category, knowledge.SearchRecord,
     Attachment, TicketEvent, Message, Ticket, Tag, Category, CustomField,
     Identity, Customer, OrganisationDomain, Organisation,
     AgentSkill, Skill, TeamMembership, ApiToken, Team, Site,
@@ -188,7 +191,9 @@ def reset_demo_data() -> None:
     demo_staff = [spec.email for spec in cast.STAFF]
     User.objects.filter(Q(is_superuser=False) | Q(email__in=demo_staff)).delete()
     Counter.objects.filter(name=TICKET_NUMBER_SEQUENCE).delete()
-    search_sync.reindex(TICKET_SOURCE)  # no tickets left: their documents go
+    # No tickets or articles left: their documents go.
+    search_sync.reindex(TICKET_SOURCE)
+    search_sync.reindex(ARTICLE_SOURCE)
 
 
 def create_demo_data(
