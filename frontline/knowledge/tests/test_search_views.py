@@ -111,9 +111,10 @@ def test_the_page_takes_a_fixed_number_of_queries(agent: User, team: Team) -> No
         client.get("/search/", {"q": "lighthouse"})
 
     assert len(few) == len(more)
-    # Session, user, the agent's reach; ticket matches, their snippets, their rows with
-    # relations; article matches (none, so no snippets or rows); the notification badge.
-    assert len(more) == 8
+    # Session, user, the agent's reach; whether the ticket scope is a few ids, ticket
+    # matches, their snippets, their rows with relations; the same probe and article matches
+    # (none, so no snippets or rows)... the notification badge.
+    assert len(more) == 9
 
 
 def test_the_header_dropdown_shows_the_top_tickets(agent: User, team: Team) -> None:

@@ -127,6 +127,6 @@ def test_the_panel_takes_a_fixed_number_of_queries(agent: User, team: Team, tick
     with CaptureQueriesContext(connection) as more:
         client.get(path)
 
-    # Session, user, the ticket, the agent's reach, the request's first message; article
-    # matches, snippets, rows; solved ticket matches, snippets, rows.
-    assert len(few) == len(more) == 11
+    # Session, user, the ticket, the agent's reach, the request's first message; for each of
+    # the two searches whether its scope is a few ids, then matches, snippets, rows.
+    assert len(few) == len(more) == 13
