@@ -88,6 +88,23 @@ def arrivals(rng: random.Random, end: datetime, days: int, count: int) -> Iterat
         yield from sorted(moments)
 
 
+def build_bench_world(
+    writer: BulkWriter, rng: random.Random, *, count: int, end: datetime
+) -> World:
+    """The people and teams of a bench of ``count`` tickets: a customer for every eight
+    tickets (600 at least), an organisation for every fifteen customers (40 at least)."""
+    customers = max(600, count // 8)
+    return build_world(
+        writer,
+        rng,
+        end=end,
+        days=DAYS,
+        customers=customers,
+        organisations=max(40, customers // 15),
+        password_hash=make_password(None),
+    )
+
+
 def load_tickets(
     count: int,
     *,
@@ -101,17 +118,8 @@ def load_tickets(
     rng = random.Random(seed)
     writer = BulkWriter()
     end = timezone.now()
-    customers = max(600, count // 8)
     with transaction.atomic():
-        world = build_world(
-            writer,
-            rng,
-            end=end,
-            days=DAYS,
-            customers=customers,
-            organisations=max(40, customers // 15),
-            password_hash=make_password(None),
-        )
+        world = build_bench_world(writer, rng, count=count, end=end)
     progress(f"{len(world.customers)} customers, {len(world.agents)} staff")
     profile = bench_profile(rng, messages_per_ticket=messages_per_ticket, days=DAYS)
     every = max(1, count // max(1, long_threads))

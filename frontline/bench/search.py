@@ -25,7 +25,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.core.management.base import CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -41,10 +40,11 @@ from frontline.bench.common import (
     throwaway_database,
     time_each,
 )
+from frontline.bench.load import DAYS, build_bench_world
 from frontline.core.actors import Actor
 from frontline.core.search import ARTICLES, TICKETS, index_documents
 from frontline.customers.models import Identity, IdentityKind
-from frontline.demo.world import World, build_world
+from frontline.demo.world import World
 from frontline.demo.writer import MESSAGE_FIELDS, TICKET_FIELDS, BulkWriter
 from frontline.knowledge.indexing import ARTICLE_SOURCE
 from frontline.knowledge.models import Article, ArticleStatus, ArticleTranslation, Category
@@ -65,7 +65,6 @@ from frontline.tickets.search_index import ticket_documents
 
 HELP = "Ticket and knowledge search latency, and indexing throughput, at N tickets."
 CHUNK = 5000
-DAYS = 365
 UNSOLVED = (Status.NEW, Status.OPEN, Status.PENDING)
 
 
@@ -152,17 +151,8 @@ def _per_s(timer: Timer) -> float:
 def _load(rng: random.Random, count: int, messages: int, progress: Callable[[str], None]) -> Load:
     writer = BulkWriter()
     end = timezone.now()
-    customers = max(600, count // 8)
     with transaction.atomic():
-        world = build_world(
-            writer,
-            rng,
-            end=end,
-            days=DAYS,
-            customers=customers,
-            organisations=max(40, customers // 15),
-            password_hash=make_password(None),
-        )
+        world = build_bench_world(writer, rng, count=count, end=end)
         writer.finish([Tag])
         names = sorted({tag for topic in text.TOPICS for tag in topic.tags})
         tag_ids = [Tag.objects.get_or_create(name=name)[0].pk for name in names]
