@@ -92,10 +92,14 @@ INSTALLED_APPS = [
     "frontline.sla",
     "frontline.triage",
     "frontline.knowledge",
+    "frontline.integrations",
     "frontline.routing",
+    "frontline.macros",
+    "frontline.workflows",
     "frontline.automation",
     "frontline.channels.email",
     "frontline.channels.portal",
+    "frontline.channels.webhooks",
     # Above every app: the run, demo and bench commands.
     "frontline.operations",
 ]
