@@ -206,6 +206,8 @@ class NotificationKind(models.TextChoices):
     SWARM_INVITE = "swarm_invite", "Invited to a swarm"
     ESCALATED = "escalated", "Ticket escalated"
     ARTICLE_REVIEW = "article_review", "Article needs review"
+    WEBHOOK_DISABLED = "webhook_disabled", "Webhook disabled after failures"
+    AUTOMATION_FAILED = "automation_failed", "Automation rule failed"
 
 
 class Notification(models.Model):

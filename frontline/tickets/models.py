@@ -317,6 +317,12 @@ class EventType(models.TextChoices):
     MERGE_RECEIVED = "merge_received", "Another ticket merged in"
     SPLIT_INTO = "split_into", "Messages split into a new ticket"
     SPLIT_FROM = "split_from", "Split from another ticket"
+    # What the toolkit did, named in ``data`` (the rule, macro or workflow and its step):
+    # the changes themselves are their own events, recorded by the services as usual.
+    RULE_FIRED = "rule_fired", "Automation rule fired"
+    MACRO_APPLIED = "macro_applied", "Macro applied"
+    WORKFLOW_STEP = "workflow_step", "Guided workflow step"
+    CALL_LOGGED = "call_logged", "Phone call logged"
 
 
 class TicketEvent(models.Model):

@@ -259,4 +259,13 @@ def _describe_more(event: TicketEvent, names: Names) -> str:
         return "updated the custom fields"
     if kind == EventType.CUSTOMER_CHANGED:
         return "moved the ticket to another customer record"
+    if kind in _SUMMARISED and data.get("summary"):
+        # The toolkit's events say what they did themselves ("rule 'VIP to Tier 2' fired:
+        # set the team to Tier 2"), so tickets needs to know nothing of rules or macros.
+        return str(data["summary"])
     return event.get_type_display().lower()
+
+
+_SUMMARISED = frozenset(
+    {EventType.RULE_FIRED, EventType.MACRO_APPLIED, EventType.WORKFLOW_STEP, EventType.CALL_LOGGED}
+)
