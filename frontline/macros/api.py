@@ -187,6 +187,7 @@ def apply_macro(request: HttpRequest, ticket_id: ObjectId, macro_id: ObjectId) -
     """Writes the macro's reply (placeholders filled in) and makes its changes; returns the
     ticket as ``GET /tickets/{id}`` lists it and the message written (null without text)."""
     actor = request_actor(request)
+    queries.ensure_macro_user(actor)
     ticket = get_ticket_for(actor, ticket_id)
     macro = queries.get_macro_for(actor, macro_id)
     applied = services.apply_macro(ticket, macro, actor=actor)
