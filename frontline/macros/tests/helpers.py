@@ -12,7 +12,7 @@ def make_macro(
     by: User,
     *,
     name: str = "Refund approved",
-    body: str = "Hi {{ customer.first_name }}, your refund for {{ ticket.reference }} is on its way.",
+    body: str = "Hi {{ customer.first_name }}, your refund for {{ ticket.reference }} is sent.",
     changes: dict[str, Any] | None = None,
     scope: Scope | None = Scope.PERSONAL,
     team_id: int | None = None,

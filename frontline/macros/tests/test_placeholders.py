@@ -50,7 +50,9 @@ def test_sla_due_is_shown_in_the_agents_time_zone(ticket, agent):
 def test_sla_due_is_empty_without_a_target(ticket, agent):
     TicketSla.objects.filter(ticket=ticket).delete()
 
-    assert render_placeholders("[{{ sla.due }}]", ticket=ticket, actor=Actor.for_user(agent)) == "[]"
+    rendered = render_placeholders("[{{ sla.due }}]", ticket=ticket, actor=Actor.for_user(agent))
+
+    assert rendered == "[]"
 
 
 def test_unknown_and_malformed_placeholders_are_found():
