@@ -189,6 +189,8 @@ def test_sending_the_reply_with_a_macro_applies_its_changes_once(agent, ticket):
     assert macro.usage_count == 1
     assert MacroUse.objects.count() == 1
     assert TicketEvent.objects.filter(ticket=ticket, type=EventType.MACRO_APPLIED).count() == 1
+    page = signed_in(agent).get(f"/tickets/{ticket.number}/").content.decode()
+    assert "applied macro &#x27;Refund approved&#x27;" in page
 
 
 def test_the_agents_own_status_choice_wins_over_the_macros(agent, ticket):
