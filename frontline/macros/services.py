@@ -128,7 +128,7 @@ def create_macro(*, fields: MacroFields, actor: Actor) -> Macro:
 @transaction.atomic
 def update_macro(macro: Macro, *, fields: MacroFields, actor: Actor) -> Macro:
     user = _ensure_writer(actor)
-    macro = Macro.objects.select_for_update().select_related("team").get(pk=macro.pk)
+    macro = Macro.objects.select_for_update(of=("self",)).select_related("team").get(pk=macro.pk)
     if not may_manage(user, macro):
         raise PermissionDenied(_refusal(Scope(macro.scope)))
     if fields.scope is not None or fields.team_id is not None:
