@@ -7,6 +7,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from frontline.accounts.models import Team
+from frontline.accounts.permissions import can_write_tickets
 from frontline.accounts.web import web_actor
 from frontline.core.actors import Actor
 from frontline.core.errors import NotFound, ValidationFailed
@@ -42,7 +43,7 @@ def change_lines(macro: Macro) -> list[str]:
 class _MacroPicker:
     def render(self, request: Any, *, ticket: Ticket) -> str:
         actor = web_actor(request)
-        if not actor.is_agent or actor.user is None:
+        if not actor.is_agent or actor.user is None or not can_write_tickets(actor.user):
             return ""
         macros = list(
             queries.macros_visible_to(actor, active_only=True)

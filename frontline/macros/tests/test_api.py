@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from frontline.accounts.models import Role
 from frontline.macros.models import Macro
@@ -165,3 +167,19 @@ def test_someone_elses_personal_macro_is_not_found(api_as, agent, teammate):
     assert api_as(agent).get(f"{MACROS}/{macro.pk}").status_code == 404
     assert api_as(agent).delete(f"{MACROS}/{macro.pk}").status_code == 404
     assert Macro.objects.filter(pk=macro.pk).exists()
+
+
+def test_the_list_reads_a_fixed_number_of_queries(api_as, agent, admin_user, team):
+    for n in range(25):
+        make_macro(agent, name=f"Mine {n}")
+        make_macro(admin_user, name=f"Shared {n}", scope=None)
+    client = api_as(agent)
+    client.get(MACROS)
+
+    # the token with its user, and the page of macros (its keys picked in a subquery)
+    with CaptureQueriesContext(connection) as queries:
+        listed = client.get(MACROS, page_size=40).json()
+
+    assert len(listed["items"]) == 40
+    assert listed["next"] is not None
+    assert len(queries) == 2

@@ -68,7 +68,7 @@ def test_an_agent_picks_a_macro_by_keyboard_edits_it_and_sends(
     assert page.errors == []
 
 
-def test_the_picker_fits_a_phone(agent, team, customer, new_page):
+def test_the_picker_and_the_macros_page_fit_a_phone(agent, team, customer, new_page):
     ticket = factories.make_ticket(customer=customer, team=team)
     make_macro(agent, name="A macro with a rather long name for a small screen")
     page = new_page(width=390, height=844)
@@ -78,5 +78,12 @@ def test_the_picker_fits_a_phone(agent, team, customer, new_page):
     page.get_by_role("combobox", name="Macro").focus()
     page.get_by_role("option", name=re.compile("rather long name")).wait_for()
 
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390
+    ticket_width = page.evaluate("document.documentElement.scrollWidth")
+    page.goto("/macros/")
+    page.get_by_role("link", name="New macro").wait_for()
+    list_width = page.evaluate("document.documentElement.scrollWidth")
+    page.goto("/macros/new/")
+    page.get_by_label("Reply text").wait_for()
+    form_width = page.evaluate("document.documentElement.scrollWidth")
+
+    assert (ticket_width, list_width, form_width) == (390, 390, 390)

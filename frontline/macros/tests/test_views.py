@@ -7,9 +7,11 @@ import pytest
 from django.test import Client
 
 from frontline.accounts.models import Role
+from frontline.core.actors import Actor
 from frontline.macros.models import Macro, MacroUse, Scope
 from frontline.macros.tests.helpers import make_macro
 from frontline.testing import factories
+from frontline.tickets import services as ticket_services
 from frontline.tickets.models import EventType, TicketEvent
 
 
@@ -228,3 +230,33 @@ def test_a_macro_the_agent_may_not_use_keeps_the_reply_unsent(agent, teammate, t
     assert ticket.messages.count() == 1
     ticket.refresh_from_db()
     assert ticket.priority == "normal"
+
+
+def test_a_reply_held_for_a_new_message_keeps_the_macro_and_counts_it_once(agent, ticket):
+    macro = make_macro(agent, changes={"priority": "high"})
+    client = signed_in(agent)
+    seen = ticket.messages.get().pk
+    ticket_services.reply_to_ticket(
+        ticket, body="One more thing", actor=Actor.for_customer(ticket.customer)
+    )
+    form = {"body": "Done", "macro_id": str(macro.pk), "seen": str(seen)}
+
+    held = client.post(f"/tickets/{ticket.number}/reply/", form)
+
+    assert held.status_code == 200
+    assert f'name="macro_id" value="{macro.pk}"' in held.content.decode()
+    macro.refresh_from_db()
+    assert macro.usage_count == 0
+
+    sent = client.post(f"/tickets/{ticket.number}/reply/", form | {"confirm": "on"})
+
+    assert sent.status_code == 302
+    macro.refresh_from_db()
+    ticket.refresh_from_db()
+    assert (macro.usage_count, ticket.priority) == (1, "high")
+
+
+def test_analysts_get_no_picker_on_a_ticket(analyst, ticket):
+    page = signed_in(analyst).get(f"/tickets/{ticket.number}/").content.decode()
+
+    assert "data-macro-picker" not in page
