@@ -63,7 +63,7 @@ def test_an_agent_picks_a_macro_by_keyboard_edits_it_and_sends(
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert ticket.priority == "high"
     assert "refund-approved" in set(ticket.tags.values_list("name", flat=True))
-    assert ticket.messages.order_by("-pk").first().body_text == f"{expected} It is on its way."
+    assert ticket.messages.latest("pk").body_text == f"{expected} It is on its way."
     assert Macro.objects.get(pk=refund.pk).usage_count == 1
     assert page.errors == []
 

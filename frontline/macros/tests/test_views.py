@@ -185,9 +185,7 @@ def test_sending_the_reply_with_a_macro_applies_its_changes_once(agent, ticket):
     macro.refresh_from_db()
     assert ticket.priority == "high"
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["billing", "refund"]
-    assert ticket.messages.order_by("-pk").first().body_text == (
-        "Edited by me: the refund is on its way."
-    )
+    assert ticket.messages.latest("pk").body_text == "Edited by me: the refund is on its way."
     assert macro.usage_count == 1
     assert MacroUse.objects.count() == 1
     assert TicketEvent.objects.filter(ticket=ticket, type=EventType.MACRO_APPLIED).count() == 1
