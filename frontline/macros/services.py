@@ -278,7 +278,7 @@ def apply_macro(ticket: Ticket, macro: Macro, *, actor: Actor) -> AppliedMacro:
     body = render_placeholders(macro.body, ticket=ticket, actor=actor).strip()
     if body:
         message = ticket_services.reply_to_ticket(ticket, body=body, actor=actor)
-    ticket = apply_macro_changes(ticket, macro, actor=actor, message=message)
+    ticket = _make_changes(ticket, macro, actor=actor, message=message)
     return AppliedMacro(ticket=ticket, message=message)
 
 
@@ -295,6 +295,17 @@ def apply_macro_changes(
     written (``message``). ``keep_status`` leaves the status to the agent's own choice."""
     ensure_can_work(actor, ticket)
     _ensure_may_apply(actor, macro)
+    return _make_changes(ticket, macro, actor=actor, message=message, keep_status=keep_status)
+
+
+def _make_changes(
+    ticket: Ticket,
+    macro: Macro,
+    *,
+    actor: Actor,
+    message: Message | None,
+    keep_status: bool = False,
+) -> Ticket:
     changes = ticket_changes(ticket, macro, keep_status=keep_status)
     if changes is not None:
         ticket = ticket_services.update_ticket(ticket, changes=changes, actor=actor)

@@ -169,17 +169,20 @@ def _form_context(
     }
     teams = list(Team.objects.order_by("name"))
     member_of = _member_of(user)
+    own_teams = [
+        t for t in teams if services.may_create_in(user, Scope.TEAM, t, member_of=member_of)
+    ]
     return {
         "macro": macro,
         "values": values,
         "scopes": [
             (value, label)
             for value, label in Scope.choices
-            if value == Scope.TEAM or services.may_create_in(user, Scope(value), None)
+            if (value == Scope.TEAM and own_teams)
+            or services.may_create_in(user, Scope(value), None)
+            or (macro is not None and macro.scope == value)
         ],
-        "own_teams": [
-            t for t in teams if services.may_create_in(user, Scope.TEAM, t, member_of=member_of)
-        ],
+        "own_teams": own_teams,
         "teams": teams,
         "statuses": Status.choices,
         "priorities": Priority.choices,

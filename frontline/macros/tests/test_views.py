@@ -133,10 +133,12 @@ def test_the_owner_deletes_their_macro(agent):
 # ---------- the composer ----------
 
 
-def test_the_ticket_page_offers_the_picker_most_used_first(agent, ticket):
+def test_the_ticket_page_offers_the_picker_most_used_first(agent, ticket, team, head):
     rare = make_macro(agent, name="Rarely used")
-    common = make_macro(agent, name="Often used")
+    common = make_macro(head, name="Often used", scope=Scope.TEAM, team_id=team.pk)
     Macro.objects.filter(pk=common.pk).update(usage_count=9)
+    off = make_macro(agent, name="Switched off")
+    Macro.objects.filter(pk=off.pk).update(is_active=False)
 
     page = signed_in(agent).get(f"/tickets/{ticket.number}/").content.decode()
 
@@ -144,6 +146,8 @@ def test_the_ticket_page_offers_the_picker_most_used_first(agent, ticket):
     assert page.index(f'data-macro-option="{common.pk}"') < page.index(
         f'data-macro-option="{rare.pk}"'
     )
+    assert "team · Tier 1 · used 9\u00d7" in page
+    assert "Switched off" not in page
 
 
 def test_preview_fills_in_the_placeholders_for_the_ticket(agent, ticket):
@@ -258,3 +262,11 @@ def test_analysts_get_no_picker_on_a_ticket(analyst, ticket):
     page = signed_in(analyst).get(f"/tickets/{ticket.number}/").content.decode()
 
     assert "data-macro-picker" not in page
+
+
+def test_an_associate_is_not_offered_scopes_they_may_not_use(agent):
+    page = signed_in(agent).get("/macros/new/").content.decode()
+
+    assert '<option value="personal"' in page
+    assert '<option value="team"' not in page
+    assert '<option value="shared"' not in page
