@@ -23,6 +23,7 @@ from frontline.customers.api import router as customers_router
 from frontline.knowledge.api import router as knowledge_router
 from frontline.knowledge.gaps_api import router as knowledge_gaps_router
 from frontline.knowledge.search_api import router as search_router
+from frontline.macros.api import router as macros_router
 from frontline.routing.api import router as routing_router
 from frontline.routing.tiers_api import router as tiers_router
 from frontline.sla.api import router as sla_router
@@ -90,6 +91,7 @@ api.add_router("/triage", classifier_router)  # /triage/accuracy
 # Its paths are spelled out in full: /me/presence, /tickets/{id}/routing, /routing/….
 api.add_router("", routing_router)
 api.add_router("", tiers_router)
+api.add_router("", macros_router)  # /macros… and /tickets/{id}/macros/{macro_id}
 api.add_router("/email", email_router)
 api.add_router("/", customers_router)
 api.add_router("/", accounts_router)

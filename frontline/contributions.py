@@ -46,3 +46,7 @@ CONTRIBUTIONS["search.sources"] = (
     "frontline.knowledge.indexing.ARTICLE_SOURCE",
     "frontline.tickets.search_index.TICKET_SOURCE",
 )
+# Tools inside the ticket page's reply form (``tickets.contributions.ComposerTool``) and
+# what they do once that reply is written (``ReplyAction``): the macro picker.
+CONTRIBUTIONS["composer.tools"] = ("frontline.macros.contributions.MACRO_PICKER",)
+CONTRIBUTIONS["composer.reply_actions"] = ("frontline.macros.contributions.APPLY_PICKED_MACRO",)

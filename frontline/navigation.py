@@ -23,6 +23,12 @@ WORKSPACE: tuple[NavEntry, ...] = (
     {"label": "Swarming", "url": "routing:swarming", "section": "swarming", "allowed": None},
     {"label": "Knowledge", "url": "knowledge:articles", "section": "knowledge", "allowed": None},
     {
+        "label": "Macros",
+        "url": "macros:list",
+        "section": "macros",
+        "allowed": "frontline.accounts.permissions.can_write_tickets",
+    },
+    {
         "label": "Supervisor",
         "url": "tickets:supervisor",
         "section": "supervisor",

@@ -72,6 +72,7 @@ APP_DEMOS: tuple[str, ...] = (
     "frontline.routing.demo",
     # After knowledge.demo wrote the articles: what readers searched, voted and read.
     "frontline.knowledge.gaps_demo",
+    "frontline.macros.demo",
 )
 
 DEMO_CUSTOMERS = 600

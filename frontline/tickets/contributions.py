@@ -11,15 +11,19 @@ extensions work the same way). Each kind of contribution has a shape here:
   ``TicketDetailOut`` with its type and how to read it.
 - ``DueTime``: when the ticket's next commitment falls due, for the "due" sort and filter
   and the rows' badge.
+- ``ComposerTool``: something drawn inside the reply form (the macro picker), and
+  ``ReplyAction``: what it does once the reply form's message is written, in the same
+  transaction, from the form's posted fields (the picked macro's changes).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from django.db.models import QuerySet
 
+from frontline.core.actors import Actor
 from frontline.core.contributions import entries
 from frontline.tickets.models import Message, Ticket
 
@@ -82,6 +86,27 @@ class NoDueTime:
 
     def lookup(self, ticket: Ticket) -> datetime | None:
         return None
+
+
+class ComposerTool(Protocol):
+    def render(self, request: Any, *, ticket: Ticket) -> str:
+        """Escaped HTML inside the reply form, for the request's agent."""
+
+
+class ReplyAction(Protocol):
+    def after_reply(
+        self, data: Mapping[str, Any], *, ticket: Ticket, message: Message, actor: Actor
+    ) -> None:
+        """React to a reply sent from the reply form with its posted ``data``; raise a
+        ``FrontlineError`` to refuse the reply (it is not written)."""
+
+
+def composer_tools() -> tuple[ComposerTool, ...]:
+    return entries("composer.tools")
+
+
+def reply_actions() -> tuple[ReplyAction, ...]:
+    return entries("composer.reply_actions")
 
 
 def ticket_panels() -> tuple[TicketPanel, ...]:

@@ -25,6 +25,8 @@ from frontline.core.actors import Actor
 from frontline.customers.models import Customer, Identity, Organisation
 from frontline.knowledge import services as knowledge_services
 from frontline.knowledge.models import Article, ArticleTranslation, Visibility
+from frontline.macros import services as macro_services
+from frontline.macros.models import Macro, Scope
 from frontline.sla.models import Calendar, SlaPolicy
 from frontline.testing import factories
 from frontline.tickets import services
@@ -228,6 +230,26 @@ REFUSED: dict[Operation, Refused] = {
         {"analyst": 403, "customer": 404}, {"language": "fr", "title": "Entrez"}
     ),
 }
+# Macros: agents who write tickets; the world's macro belongs to the agent's team, which an
+# associate uses but may not change; outsiders do not see it.
+MACRO = {"name": "Let me in", "body": "Hello {{ customer.first_name }}"}
+MACRO_USERS = {"analyst": 403, "customer": 403}
+REFUSED.update(
+    {
+        ("GET", f"{V1}/macros"): Refused(MACRO_USERS),
+        ("POST", f"{V1}/macros"): Refused(MACRO_USERS, MACRO),
+        ("GET", f"{V1}/macros/{{macro_id}}"): Refused({**MACRO_USERS, "outsider": 404}),
+        ("PATCH", f"{V1}/macros/{{macro_id}}"): Refused(
+            {**MACRO_USERS, "outsider": 404, "agent": 403}, {"name": "Mine now"}
+        ),
+        ("DELETE", f"{V1}/macros/{{macro_id}}"): Refused(
+            {**MACRO_USERS, "outsider": 404, "agent": 403}
+        ),
+        ("POST", f"{V1}/tickets/{{ticket_id}}/macros/{{macro_id}}"): Refused(
+            {**MACRO_USERS, "outsider": 404, "other_customer": 403}
+        ),
+    }
+)
 # Operations every signed-in caller may use, each on their own things only.
 OPEN: dict[Operation, str] = {
     ("GET", f"{V1}/tickets"): "a page of the tickets the caller may see (tickets.queries)",
@@ -310,6 +332,16 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         "team_id": team.pk,
         "skill_id": factories.make_skill(name="Billing").pk,
         "triage_rule_id": TriageRule.objects.create(name="Spare", add_tags=["spare"]).pk,
+        "macro_id": macro_services.create_macro(
+            fields=macro_services.MacroFields(
+                name="Tier 1 welcome",
+                body="Hi {{ customer.first_name }}",
+                changes={"priority": "urgent"},
+                scope=Scope.TEAM,
+                team_id=team.pk,
+            ),
+            actor=Actor.for_user(admin_user),
+        ).pk,
     }
     values = {
         "$other": other.pk,
@@ -359,6 +391,7 @@ def state() -> dict[str, Any]:
         "mailboxes": list(Mailbox.objects.values_list("pk", "name", "ingest_token_hash")),
         "templates": EmailTemplate.objects.count(),
         "triage_rules": list(TriageRule.objects.values_list("pk", "name", "is_active")),
+        "macros": list(Macro.objects.values_list("pk", "name", "usage_count")),
         "articles": list(Article.objects.values_list("pk", "slug", "visibility")),
         "translations": list(
             ArticleTranslation.objects.values_list("pk", "language", "title", "status", "version")

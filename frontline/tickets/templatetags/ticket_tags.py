@@ -5,9 +5,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import template
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
-from frontline.tickets import list_html, message_html
+from frontline.tickets import contributions, list_html, message_html
 from frontline.tickets.models import Ticket
 from frontline.tickets.timeline import Entry
 
@@ -24,6 +24,16 @@ def timeline_entries(context: Any, entries: Sequence[Entry]) -> SafeString:
         ticket_number=context["ticket"].number,
         csrf_token=str(context.get("csrf_token", "")),
     )
+
+
+@register.simple_tag(takes_context=True)
+def composer_tools(context: Any, ticket: Ticket) -> SafeString:
+    """What other apps draw inside the reply form (``contributions.ComposerTool``)."""
+    request = context.get("request")
+    if request is None:
+        return mark_safe("")
+    tools = contributions.composer_tools()
+    return mark_safe("".join(t.render(request, ticket=ticket) for t in tools))  # noqa: S308 - tools escape
 
 
 @register.simple_tag

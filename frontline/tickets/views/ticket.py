@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+from django.db import transaction
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -230,13 +231,16 @@ def reply(request: HttpRequest, number: int) -> HttpResponse:
     if form.is_valid() and not _warn_if_new_messages(form, actor, ticket):
         status = form.cleaned_data["status"]
         try:
-            services.reply_to_ticket(
-                ticket,
-                body=form.cleaned_data["body"],
-                attachments=attachments_from(form.cleaned_data["attachments"]),
-                status=Status(status) if status else None,
-                actor=actor,
-            )
+            with transaction.atomic():
+                message = services.reply_to_ticket(
+                    ticket,
+                    body=form.cleaned_data["body"],
+                    attachments=attachments_from(form.cleaned_data["attachments"]),
+                    status=Status(status) if status else None,
+                    actor=actor,
+                )
+                for action in contributions.reply_actions():
+                    action.after_reply(request.POST, ticket=ticket, message=message, actor=actor)
             return _after_write(request, actor, ticket.number)
         except FrontlineError as exc:
             add_domain_error(form, exc)
