@@ -23,6 +23,8 @@ from frontline.channels.email.tests.mail import build, deliver
 from frontline.conftest import ApiClient
 from frontline.core.actors import Actor
 from frontline.customers.models import Customer, Identity, Organisation
+from frontline.integrations.models import WebhookDelivery, WebhookSubscription
+from frontline.integrations.webhooks import enqueue_delivery
 from frontline.knowledge import services as knowledge_services
 from frontline.knowledge.models import Article, ArticleTranslation, Visibility
 from frontline.sla.models import Calendar, SlaPolicy
@@ -228,6 +230,22 @@ REFUSED: dict[Operation, Refused] = {
         {"analyst": 403, "customer": 404}, {"language": "fr", "title": "Entrez"}
     ),
 }
+# Outgoing webhooks: admins and heads of support only (supervisors too are refused).
+CONFIGURE_HOOKS = {"agent": 403, "analyst": 403, "supervisor": 403, "customer": 403}
+HOOK = {"name": "CRM", "url": "https://crm.example.test/hook", "event_types": ["ticket.*"]}
+REFUSED |= {
+    ("GET", f"{V1}/webhooks"): Refused(CONFIGURE_HOOKS),
+    ("POST", f"{V1}/webhooks"): Refused(CONFIGURE_HOOKS, HOOK),
+    ("GET", f"{V1}/webhooks/{{webhook_id}}"): Refused(CONFIGURE_HOOKS),
+    ("PATCH", f"{V1}/webhooks/{{webhook_id}}"): Refused(CONFIGURE_HOOKS, {"is_active": False}),
+    ("DELETE", f"{V1}/webhooks/{{webhook_id}}"): Refused(CONFIGURE_HOOKS),
+    ("GET", f"{V1}/webhooks/{{webhook_id}}/deliveries"): Refused(CONFIGURE_HOOKS),
+    ("POST", f"{V1}/webhooks/{{webhook_id}}/ping"): Refused(CONFIGURE_HOOKS),
+    ("POST", f"{V1}/webhooks/{{webhook_id}}/rotate-secret"): Refused(CONFIGURE_HOOKS),
+    ("POST", f"{V1}/webhooks/deliveries/{{webhook_delivery_id}}/redeliver"): Refused(
+        CONFIGURE_HOOKS
+    ),
+}
 # Operations every signed-in caller may use, each on their own things only.
 OPEN: dict[Operation, str] = {
     ("GET", f"{V1}/tickets"): "a page of the tickets the caller may see (tickets.queries)",
@@ -252,7 +270,9 @@ def published_operations() -> set[Operation]:
 
 
 @pytest.fixture
-def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_customer):
+def world(
+    team, agent, teammate, outsider, analyst, admin_user, customer, other_customer, supervisor
+):
     """A team's ticket (with a customer's reply and a note carrying a file), what the
     configuration endpoints name, and a client for each persona."""
     actor = Actor.for_user(agent)
@@ -278,6 +298,7 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
             ("admin", admin_user),
             ("customer", customer.user),
             ("other_customer", other_customer.user),
+            ("supervisor", supervisor),
         )
     }
     template = email_services.save_template(
@@ -289,6 +310,7 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         actor=Actor.for_user(admin_user),
     )
     playbook = _internal_article(admin_user)
+    hook_delivery = _webhook_delivery()
     ids = {
         "article_id": playbook.pk,
         "ticket_id": ticket.pk,
@@ -310,6 +332,8 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         "team_id": team.pk,
         "skill_id": factories.make_skill(name="Billing").pk,
         "triage_rule_id": TriageRule.objects.create(name="Spare", add_tags=["spare"]).pk,
+        "webhook_id": hook_delivery.subscription_id,
+        "webhook_delivery_id": hook_delivery.pk,
     }
     values = {
         "$other": other.pk,
@@ -320,6 +344,11 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         "$category_id": playbook.category_id,
     }
     return {"ids": ids, "values": values, "clients": clients, "ticket": ticket}
+
+
+def _webhook_delivery() -> WebhookDelivery:
+    hook = WebhookSubscription.objects.create(name="Spare", url="https://x.test/", secret="s")
+    return enqueue_delivery(hook, event_type="ping", payload={})
 
 
 def _internal_article(admin: User) -> Article:
@@ -359,6 +388,8 @@ def state() -> dict[str, Any]:
         "mailboxes": list(Mailbox.objects.values_list("pk", "name", "ingest_token_hash")),
         "templates": EmailTemplate.objects.count(),
         "triage_rules": list(TriageRule.objects.values_list("pk", "name", "is_active")),
+        "webhooks": list(WebhookSubscription.objects.values_list("pk", "is_active", "secret")),
+        "webhook_deliveries": WebhookDelivery.objects.count(),
         "articles": list(Article.objects.values_list("pk", "slug", "visibility")),
         "translations": list(
             ArticleTranslation.objects.values_list("pk", "language", "title", "status", "version")
