@@ -36,6 +36,8 @@ def test_a_head_of_support_creates_a_webhook_and_sees_its_secret_once(api_as, he
         ({"url": "ftp://files.example.test/in"}, "url", "http:// or https://"),
         ({"url": "https://"}, "url", "not a web address"),
         ({"url": "   "}, "url", "Give the address"),
+        ({"url": "https://bob:hunter2@crm.example.test/"}, "url", "password out"),
+        ({"url": "https://crm.example.test:99999/"}, "url", "not a web address"),
         ({"name": "  "}, "name", "needs a name"),
         ({"event_types": ["ticket.exploded"]}, "event_types", "Unknown event 'ticket.exploded'"),
     ],

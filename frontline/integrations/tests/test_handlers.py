@@ -42,11 +42,18 @@ def test_a_ticket_change_is_sent_only_once_it_commits(
 def test_a_change_rolled_back_sends_nothing(make_webhook, team, agent):
     ticket = factories.make_ticket(team=team)
     make_webhook("http://127.0.0.1:9/never", events=["ticket.*"])
-    with pytest.raises(RuntimeError), transaction.atomic():
-        services.change_status(ticket, status=Status.OPEN, actor=Actor.for_user(agent))
-        assert WebhookDelivery.objects.count() == 1
-        raise RuntimeError("the request failed after the change")
+    written = []
 
+    def change_then_fail():
+        with transaction.atomic():
+            services.change_status(ticket, status=Status.OPEN, actor=Actor.for_user(agent))
+            written.append(WebhookDelivery.objects.count())
+            raise RuntimeError("the request failed after the change")
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
+
+    assert written == [1]
     assert WebhookDelivery.objects.count() == 0
 
 
