@@ -48,8 +48,9 @@ def _disabled_crm(actor: Actor, *, now: datetime) -> None:
         actor=actor,
     )
     limit = settings.FRONTLINE_WEBHOOK_DISABLE_AFTER
-    recent = Ticket.objects.order_by("-created_at", "-id")[:limit]
-    for index, ticket in enumerate(reversed(list(recent))):
+    recent = list(Ticket.objects.order_by("-created_at", "-id")[:limit])[::-1]
+    for index in range(limit):
+        ticket = recent[index % len(recent)] if recent else None
         at = now - timedelta(days=2, hours=limit - index)
         delivery = webhooks.demo_delivery(crm.pk, ticket, at=at)
         WebhookDelivery.objects.filter(pk=delivery.pk).update(

@@ -214,13 +214,15 @@ def enqueue_delivery(
     return delivery
 
 
-def demo_delivery(subscription_id: int, ticket: Ticket, *, at: datetime) -> WebhookDelivery:
+def demo_delivery(
+    subscription_id: int, ticket: Ticket | None, *, at: datetime
+) -> WebhookDelivery:
     """A delivery of a ticket's creation as it was written then, not sent (the demo)."""
     data = {"type": EventType.CREATED.value, "changes": {}}
     delivery = _new_delivery(
         subscription_id,
         event_type=f"ticket.{EventType.CREATED.value}",
-        ticket=ticket_payload(ticket),
+        ticket=ticket_payload(ticket) if ticket is not None else None,
         data=data,
         now=at,
     )
