@@ -214,9 +214,7 @@ def enqueue_delivery(
     return delivery
 
 
-def demo_delivery(
-    subscription_id: int, ticket: Ticket | None, *, at: datetime
-) -> WebhookDelivery:
+def demo_delivery(subscription_id: int, ticket: Ticket | None, *, at: datetime) -> WebhookDelivery:
     """A delivery of a ticket's creation as it was written then, not sent (the demo)."""
     data = {"type": EventType.CREATED.value, "changes": {}}
     delivery = _new_delivery(
