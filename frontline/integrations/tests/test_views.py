@@ -155,3 +155,21 @@ def test_the_demo_receiver_accepts_only_a_correct_signature(make_webhook):
     assert ok.json() == {"received": str(delivery.uuid), "event": "ping", "verified": True}
     assert forged.status_code == 401
     assert unknown.status_code == 404
+
+
+def test_the_django_admin_shows_webhooks_without_their_secrets(admin_client, make_webhook):
+    hook = make_webhook("https://crm.example.test/hook", name="CRM")
+    webhooks.enqueue_delivery(hook, event_type="ping", payload={})
+    listed = admin_client.get("/admin/integrations/webhooksubscription/")
+    page = admin_client.get(f"/admin/integrations/webhooksubscription/{hook.pk}/change/")
+    log = admin_client.get("/admin/integrations/webhookdelivery/")
+
+    assert (listed.status_code, page.status_code, log.status_code) == (200, 200, 200)
+    assert "CRM" in listed.content.decode()
+    assert hook.secret not in page.content.decode()
+    assert (
+        admin_client.post(
+            f"/admin/integrations/webhooksubscription/{hook.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
