@@ -18,7 +18,7 @@ def on_ticket_event(*, event: TicketEvent, ticket: Ticket) -> None:
         "actor_id": event.actor_user_id or event.actor_customer_id,
         "changes": event.data,
     }
-    deliver_event(f"ticket.{event.type}", ticket=ticket, data=data)
+    deliver_event(f"ticket.{event.type}", ticket=ticket, data=data, at=event.created_at)
 
 
 def on_sla_warned(*, ticket: Ticket, target: Any = None, **extra: Any) -> None:

@@ -172,14 +172,18 @@ def _new_delivery(
     ticket: dict[str, Any] | None,
     data: dict[str, Any],
     now: datetime,
+    happened_at: datetime | None = None,
 ) -> WebhookDelivery:
     delivery_uuid = uuid.uuid4()
+    payload = _envelope(
+        delivery_uuid, event_type=event_type, at=happened_at or now, ticket=ticket, data=data
+    )
     return WebhookDelivery(
         uuid=delivery_uuid,
         subscription_id=subscription_id,
         event_type=event_type,
         ticket_id=ticket["id"] if ticket else None,
-        payload=_envelope(delivery_uuid, event_type=event_type, at=now, ticket=ticket, data=data),
+        payload=payload,
         created_at=now,
         next_attempt_at=now + timedelta(seconds=LOST_JOB_SECONDS),
     )
@@ -247,17 +251,23 @@ def copy_delivery(delivery: WebhookDelivery) -> WebhookDelivery:
 
 
 def deliver_event(
-    event_type: str, *, ticket: Ticket | None, data: dict[str, Any]
+    event_type: str,
+    *,
+    ticket: Ticket | None,
+    data: dict[str, Any],
+    at: datetime | None = None,
 ) -> list[WebhookDelivery]:
     """A delivery to every active subscription that listens for ``event_type``; nothing at
-    all (not even a query) when none does."""
+    all (not even a query) when none does. ``at``: when it happened (default now)."""
     subscription_ids = subscribers(event_type)
     if not subscription_ids:
         return []
     now = timezone.now()
     snapshot = ticket_payload(ticket) if ticket is not None else None
     rows = [
-        _new_delivery(pk, event_type=event_type, ticket=snapshot, data=data, now=now)
+        _new_delivery(
+            pk, event_type=event_type, ticket=snapshot, data=data, now=now, happened_at=at
+        )
         for pk in subscription_ids
     ]
     created = WebhookDelivery.objects.bulk_create(rows)

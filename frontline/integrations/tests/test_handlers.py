@@ -36,6 +36,9 @@ def test_a_ticket_change_is_sent_only_once_it_commits(
     assert sent["data"]["changes"] == {"from": "new", "to": "open"}
     assert sent["data"]["actor_id"] == agent.pk
     assert sent["ticket"]["status"] == "open"
+    event = ticket.events.get(type="status_changed")
+    assert sent["created_at"] == event.created_at.isoformat()
+    assert sent["data"]["event_id"] == event.pk
     assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
 
 
