@@ -230,8 +230,9 @@ REFUSED: dict[Operation, Refused] = {
         {"analyst": 403, "customer": 404}, {"language": "fr", "title": "Entrez"}
     ),
 }
-# Outgoing webhooks: admins and heads of support only (supervisors too are refused).
-CONFIGURE_HOOKS = {"agent": 403, "analyst": 403, "supervisor": 403, "customer": 403}
+# Outgoing webhooks: admins and heads of support only (supervisors too are refused:
+# integrations/tests/test_api.py).
+CONFIGURE_HOOKS = {"agent": 403, "analyst": 403, "customer": 403}
 HOOK = {"name": "CRM", "url": "https://crm.example.test/hook", "event_types": ["ticket.*"]}
 REFUSED |= {
     ("GET", f"{V1}/webhooks"): Refused(CONFIGURE_HOOKS),
@@ -270,9 +271,7 @@ def published_operations() -> set[Operation]:
 
 
 @pytest.fixture
-def world(
-    team, agent, teammate, outsider, analyst, admin_user, customer, other_customer, supervisor
-):
+def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_customer):
     """A team's ticket (with a customer's reply and a note carrying a file), what the
     configuration endpoints name, and a client for each persona."""
     actor = Actor.for_user(agent)
@@ -298,7 +297,6 @@ def world(
             ("admin", admin_user),
             ("customer", customer.user),
             ("other_customer", other_customer.user),
-            ("supervisor", supervisor),
         )
     }
     template = email_services.save_template(
