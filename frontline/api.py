@@ -20,6 +20,7 @@ from frontline.automation.api import router as automation_router
 from frontline.channels.email.api import router as email_router
 from frontline.core.errors import ErrorCode, FrontlineError
 from frontline.customers.api import router as customers_router
+from frontline.integrations.api import router as webhooks_router
 from frontline.knowledge.api import router as knowledge_router
 from frontline.knowledge.gaps_api import router as knowledge_gaps_router
 from frontline.knowledge.search_api import router as search_router
@@ -93,6 +94,7 @@ api.add_router("", routing_router)
 api.add_router("", tiers_router)
 api.add_router("", macros_router)  # /macros… and /tickets/{id}/macros/{macro_id}
 api.add_router("/email", email_router)
+api.add_router("/webhooks", webhooks_router)
 api.add_router("/", customers_router)
 api.add_router("/", accounts_router)
 

@@ -80,6 +80,22 @@ HANDLERS["customer.merged"] = (
     "frontline.tickets.search_index.index_merged_customer_tickets",
 )
 
+# Outgoing webhooks: a delivery for each subscription listening, written in the transaction
+# and sent by the worker after commit (no query when none listens; docs/webhooks.md).
+HANDLERS["ticket.*"] = (*HANDLERS["ticket.*"], "frontline.integrations.handlers.on_ticket_event")
+HANDLERS["sla.warned"] = (
+    *HANDLERS.get("sla.warned", ()),
+    "frontline.integrations.handlers.on_sla_warned",
+)
+HANDLERS["sla.breached"] = (
+    *HANDLERS.get("sla.breached", ()),
+    "frontline.integrations.handlers.on_sla_breached",
+)
+HANDLERS["survey.answered"] = (
+    *HANDLERS.get("survey.answered", ()),
+    "frontline.integrations.handlers.on_survey_answered",
+)
+
 # Handlers with a form for many events at once, which ``tickets.events.record_many`` (batch
 # imports) calls once with every (event, ticket) pair instead of once per event.
 BATCH_FORMS: dict[str, str] = {

@@ -47,6 +47,12 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "allowed": "frontline.accounts.permissions.can_manage_routing",
     },
     {
+        "label": "Webhooks",
+        "url": "integrations:webhooks",
+        "section": "webhooks",
+        "allowed": "frontline.accounts.permissions.can_manage_configuration",
+    },
+    {
         "label": "Outbox",
         "url": "email:outbox",
         "section": "outbox",

@@ -290,6 +290,12 @@ FRONTLINE_EMAIL_AUTOREPLY_LIMIT = env_int("FRONTLINE_EMAIL_AUTOREPLY_LIMIT", 3)
 FRONTLINE_EMAIL_SEND_ATTEMPTS = env_int("FRONTLINE_EMAIL_SEND_ATTEMPTS", 8)
 FRONTLINE_EMAIL_RETRY_SECONDS = env_int("FRONTLINE_EMAIL_RETRY_SECONDS", 60)
 FRONTLINE_EMAIL_POLL_BATCH = env_int("FRONTLINE_EMAIL_POLL_BATCH", 200)
+
+# Outgoing webhooks (docs/webhooks.md): tries per delivery, seconds to wait for an answer,
+# and how many deliveries in a row may fail for good before a subscription is disabled.
+FRONTLINE_WEBHOOK_ATTEMPTS = env_int("FRONTLINE_WEBHOOK_ATTEMPTS", 6)
+FRONTLINE_WEBHOOK_TIMEOUT_SECONDS = env_int("FRONTLINE_WEBHOOK_TIMEOUT_SECONDS", 10)
+FRONTLINE_WEBHOOK_DISABLE_AFTER = env_int("FRONTLINE_WEBHOOK_DISABLE_AFTER", 10)
 # The SMTP/LMTP listener `frontline run` starts for a mail server to deliver to; 0 disables.
 FRONTLINE_SMTP_HOST = env_str("FRONTLINE_SMTP_HOST", "127.0.0.1")
 FRONTLINE_SMTP_PORT = env_int("FRONTLINE_SMTP_PORT", 2525)

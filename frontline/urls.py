@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("frontline.routing.urls")),
     path("", include("frontline.triage.urls")),
     path("", include("frontline.macros.urls")),
+    path("", include("frontline.integrations.urls")),
     path("", include("frontline.tickets.urls")),
 ]

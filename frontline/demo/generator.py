@@ -73,6 +73,8 @@ APP_DEMOS: tuple[str, ...] = (
     # After knowledge.demo wrote the articles: what readers searched, voted and read.
     "frontline.knowledge.gaps_demo",
     "frontline.macros.demo",
+    # Last, so the demo's own writes send nothing: a receiver served by `make run` itself.
+    "frontline.integrations.demo",
 )
 
 DEMO_CUSTOMERS = 600

@@ -1,5 +1,6 @@
 """Outgoing webhooks: subscriptions per event type and the log of every delivery."""
 
+import uuid
 from typing import ClassVar
 
 from django.db import models
@@ -11,7 +12,8 @@ class WebhookSubscription(TimestampedModel):
     """An endpoint that receives signed JSON for the event types it subscribes to."""
 
     name = models.CharField(max_length=120)
-    url = models.URLField(max_length=500)
+    # Checked by services.clean_url (http/https; internal host names allowed), not URLField.
+    url = models.CharField(max_length=500)
     secret = models.CharField(max_length=128, help_text="Signs every delivery (HMAC-SHA256).")
     # Event names such as "ticket.created"; ["*"] for all. Empty: only called by triggers.
     event_types = models.JSONField(default=list, blank=True)
@@ -19,6 +21,8 @@ class WebhookSubscription(TimestampedModel):
     consecutive_failures = models.PositiveIntegerField(default=0)
     disabled_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.TextField(blank=True)
+    last_delivery_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["name", "id"]
@@ -26,9 +30,21 @@ class WebhookSubscription(TimestampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def state(self) -> str:
+        """active, failing (its last deliveries failed) or disabled."""
+        if not self.is_active:
+            return "disabled"
+        return "failing" if self.consecutive_failures else "active"
+
+    @property
+    def masked_secret(self) -> str:
+        return f"{self.secret[:6]}…{self.secret[-4:]}" if len(self.secret) > 12 else "…"
+
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
     DELIVERED = "delivered", "Delivered"
     RETRYING = "retrying", "Retrying"
     FAILED = "failed", "Failed"
@@ -37,6 +53,8 @@ class DeliveryStatus(models.TextChoices):
 class WebhookDelivery(models.Model):
     """One event to one subscription: its payload, tries, last response and outcome."""
 
+    # Sent as X-Frontline-Delivery and as the payload's "id": receivers drop repeats by it.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
     )
@@ -47,6 +65,7 @@ class WebhookDelivery(models.Model):
         max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the worker should try (pending, retrying), or when a claim lapses (sending).
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)

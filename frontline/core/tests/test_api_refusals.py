@@ -23,6 +23,8 @@ from frontline.channels.email.tests.mail import build, deliver
 from frontline.conftest import ApiClient
 from frontline.core.actors import Actor
 from frontline.customers.models import Customer, Identity, Organisation
+from frontline.integrations.models import WebhookDelivery, WebhookSubscription
+from frontline.integrations.webhooks import enqueue_delivery
 from frontline.knowledge import services as knowledge_services
 from frontline.knowledge.models import Article, ArticleTranslation, Visibility
 from frontline.macros import services as macro_services
@@ -250,6 +252,23 @@ REFUSED.update(
         ),
     }
 )
+# Outgoing webhooks: admins and heads of support only (supervisors too are refused:
+# integrations/tests/test_api.py).
+CONFIGURE_HOOKS = {"agent": 403, "analyst": 403, "customer": 403}
+HOOK = {"name": "CRM", "url": "https://crm.example.test/hook", "event_types": ["ticket.*"]}
+REFUSED |= {
+    ("GET", f"{V1}/webhooks"): Refused(CONFIGURE_HOOKS),
+    ("POST", f"{V1}/webhooks"): Refused(CONFIGURE_HOOKS, HOOK),
+    ("GET", f"{V1}/webhooks/{{webhook_id}}"): Refused(CONFIGURE_HOOKS),
+    ("PATCH", f"{V1}/webhooks/{{webhook_id}}"): Refused(CONFIGURE_HOOKS, {"is_active": False}),
+    ("DELETE", f"{V1}/webhooks/{{webhook_id}}"): Refused(CONFIGURE_HOOKS),
+    ("GET", f"{V1}/webhooks/{{webhook_id}}/deliveries"): Refused(CONFIGURE_HOOKS),
+    ("POST", f"{V1}/webhooks/{{webhook_id}}/ping"): Refused(CONFIGURE_HOOKS),
+    ("POST", f"{V1}/webhooks/{{webhook_id}}/rotate-secret"): Refused(CONFIGURE_HOOKS),
+    ("POST", f"{V1}/webhooks/deliveries/{{webhook_delivery_id}}/redeliver"): Refused(
+        CONFIGURE_HOOKS
+    ),
+}
 # Operations every signed-in caller may use, each on their own things only.
 OPEN: dict[Operation, str] = {
     ("GET", f"{V1}/tickets"): "a page of the tickets the caller may see (tickets.queries)",
@@ -311,6 +330,7 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         actor=Actor.for_user(admin_user),
     )
     playbook = _internal_article(admin_user)
+    hook_delivery = _webhook_delivery()
     ids = {
         "article_id": playbook.pk,
         "ticket_id": ticket.pk,
@@ -342,6 +362,8 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
             ),
             actor=Actor.for_user(admin_user),
         ).pk,
+        "webhook_id": hook_delivery.subscription_id,
+        "webhook_delivery_id": hook_delivery.pk,
     }
     values = {
         "$other": other.pk,
@@ -352,6 +374,11 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         "$category_id": playbook.category_id,
     }
     return {"ids": ids, "values": values, "clients": clients, "ticket": ticket}
+
+
+def _webhook_delivery() -> WebhookDelivery:
+    hook = WebhookSubscription.objects.create(name="Spare", url="https://x.test/", secret="s")
+    return enqueue_delivery(hook, event_type="ping", payload={})
 
 
 def _internal_article(admin: User) -> Article:
@@ -392,6 +419,8 @@ def state() -> dict[str, Any]:
         "templates": EmailTemplate.objects.count(),
         "triage_rules": list(TriageRule.objects.values_list("pk", "name", "is_active")),
         "macros": list(Macro.objects.values_list("pk", "name", "usage_count")),
+        "webhooks": list(WebhookSubscription.objects.values_list("pk", "is_active", "secret")),
+        "webhook_deliveries": WebhookDelivery.objects.count(),
         "articles": list(Article.objects.values_list("pk", "slug", "visibility")),
         "translations": list(
             ArticleTranslation.objects.values_list("pk", "language", "title", "status", "version")
