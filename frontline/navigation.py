@@ -40,6 +40,7 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "section": "triage",
         "allowed": "frontline.accounts.permissions.can_manage_routing",
     },
+    {"label": "Workflows", "url": "workflows:list", "section": "workflows", "allowed": None},
     {
         "label": "Outbox",
         "url": "email:outbox",
