@@ -30,6 +30,9 @@ from frontline.testing import factories
 from frontline.tickets import services
 from frontline.tickets.models import Message, Ticket, TicketEvent
 from frontline.triage.models import TriageRule
+from frontline.workflows import engine as workflow_engine
+from frontline.workflows.models import Workflow, WorkflowRun
+from frontline.workflows.tests.helpers import REFUND, make_workflow
 
 Operation = tuple[str, str]
 
@@ -228,6 +231,33 @@ REFUSED: dict[Operation, Refused] = {
         {"analyst": 403, "customer": 404}, {"language": "fr", "title": "Entrez"}
     ),
 }
+# Guided workflows: staff read, admins and heads of support configure; the report is for
+# whoever sees all tickets; runs are walked by agents who may work the ticket.
+REFUSED.update(
+    {
+        ("GET", f"{V1}/workflows"): Refused(STAFF_READ),
+        ("POST", f"{V1}/workflows"): Refused(
+            {"agent": 403, "analyst": 403, "customer": 403},
+            {"name": "Let me in", "definition": REFUND},
+        ),
+        ("GET", f"{V1}/workflows/{{workflow_id}}"): Refused(STAFF_READ),
+        ("PATCH", f"{V1}/workflows/{{workflow_id}}"): Refused(
+            {"agent": 403, "analyst": 403, "customer": 403}, {"name": "Renamed"}
+        ),
+        ("DELETE", f"{V1}/workflows/{{workflow_id}}"): Refused(
+            {"agent": 403, "analyst": 403, "customer": 403}
+        ),
+        ("GET", f"{V1}/workflows/{{workflow_id}}/report"): Refused({"agent": 403, "customer": 403}),
+        ("POST", f"{V1}/tickets/{{ticket_id}}/workflows/{{workflow_id}}/runs"): Refused(STAFF_WORK),
+        ("GET", f"{V1}/workflow-runs/{{workflow_run_id}}"): Refused(
+            {"outsider": 403, "customer": 404, "other_customer": 404}
+        ),
+        ("POST", f"{V1}/workflow-runs/{{workflow_run_id}}/answer"): Refused(
+            {"outsider": 403, "analyst": 403, "customer": 404},
+            {"step": "age", "choice": 0},
+        ),
+    }
+)
 # Operations every signed-in caller may use, each on their own things only.
 OPEN: dict[Operation, str] = {
     ("GET", f"{V1}/tickets"): "a page of the tickets the caller may see (tickets.queries)",
@@ -310,6 +340,7 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         "team_id": team.pk,
         "skill_id": factories.make_skill(name="Billing").pk,
         "triage_rule_id": TriageRule.objects.create(name="Spare", add_tags=["spare"]).pk,
+        **_workflow_ids(ticket, agent),
     }
     values = {
         "$other": other.pk,
@@ -320,6 +351,13 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         "$category_id": playbook.category_id,
     }
     return {"ids": ids, "values": values, "clients": clients, "ticket": ticket}
+
+
+def _workflow_ids(ticket: Ticket, agent: User) -> dict[str, int]:
+    """A workflow, and a run of it in progress on the team's ticket."""
+    workflow = make_workflow(REFUND)
+    run = workflow_engine.begin(workflow, actor=Actor.for_user(agent), ticket=ticket)
+    return {"workflow_id": workflow.pk, "workflow_run_id": run.pk}
 
 
 def _internal_article(admin: User) -> Article:
@@ -363,6 +401,8 @@ def state() -> dict[str, Any]:
         "translations": list(
             ArticleTranslation.objects.values_list("pk", "language", "title", "status", "version")
         ),
+        "workflows": list(Workflow.objects.values_list("pk", "name", "version", "is_active")),
+        "workflow_runs": list(WorkflowRun.objects.values_list("pk", "status", "current_step")),
     }
 
 
