@@ -204,3 +204,10 @@ def save_integration(
     row.timeout_s, row.is_active = fields.timeout_s, fields.is_active
     row.save()
     return row
+
+
+@transaction.atomic
+def delete_integration(integration: Integration, *, actor: Actor) -> None:
+    """Delete it; lookups that name it then take their not-found branch, saying so."""
+    ensure_manager(actor)
+    integration.delete()
