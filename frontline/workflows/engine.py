@@ -258,7 +258,9 @@ def _store_lookup(
     run: WorkflowRun, step: spec.LookupStep, found: dict[str, Any], *, actor: Actor
 ) -> WorkflowRun:
     run = (
-        WorkflowRun.objects.select_for_update().select_related("workflow", "ticket").get(pk=run.pk)
+        WorkflowRun.objects.select_for_update(of=("self",))
+        .select_related("workflow", "ticket")
+        .get(pk=run.pk)
     )
     lookups = {k: v for k, v in run.lookups.items() if k != step.save_as}
     run.lookups = {**lookups, step.save_as: found}
@@ -349,7 +351,7 @@ def abandon_run(run: WorkflowRun, *, actor: Actor) -> WorkflowRun:
 
 def _locked_active(run: WorkflowRun, actor: Actor) -> WorkflowRun:
     locked = (
-        WorkflowRun.objects.select_for_update()
+        WorkflowRun.objects.select_for_update(of=("self",))
         .select_related("workflow", "ticket", "customer")
         .get(pk=run.pk)
     )
