@@ -32,7 +32,7 @@ from frontline.integrations import http
 from frontline.tickets import events
 from frontline.tickets import services as ticket_services
 from frontline.tickets.models import Channel, EventType, Priority, Status, Ticket
-from frontline.tickets.queries import ensure_can_work, tags_and_collaborators
+from frontline.tickets.queries import ensure_can_work, get_ticket_for, tags_and_collaborators
 from frontline.workflows import definition as spec
 from frontline.workflows.models import Outcome, RunStatus, Workflow, WorkflowRun
 from frontline.workflows.services import find_category, find_integration, find_macro, find_team
@@ -137,9 +137,11 @@ def ensure_may_walk(run: WorkflowRun, actor: Actor) -> None:
         if not (actor.is_customer and actor.customer and actor.customer.pk == run.customer_id):
             raise NotFound("This workflow run does not exist or is not yours.")
         return
-    if run.ticket is None or not actor.is_agent:
+    if run.ticket_id is None or not actor.is_agent:
         raise NotFound("This workflow run does not exist or is not yours.")
-    ensure_can_work(actor, run.ticket)
+    # Staff who may not see the ticket learn nothing of its runs (404); those who see it
+    # but only read (analysts) are refused (403).
+    ensure_can_work(actor, get_ticket_for(actor, run.ticket_id))
 
 
 def answer(run: WorkflowRun, *, step_id: str, reply: Reply, actor: Actor) -> WorkflowRun:

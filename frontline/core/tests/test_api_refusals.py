@@ -250,10 +250,10 @@ REFUSED.update(
         ("GET", f"{V1}/workflows/{{workflow_id}}/report"): Refused({"agent": 403, "customer": 403}),
         ("POST", f"{V1}/tickets/{{ticket_id}}/workflows/{{workflow_id}}/runs"): Refused(STAFF_WORK),
         ("GET", f"{V1}/workflow-runs/{{workflow_run_id}}"): Refused(
-            {"outsider": 403, "customer": 404, "other_customer": 404}
+            {"outsider": 404, "customer": 404, "other_customer": 404}
         ),
         ("POST", f"{V1}/workflow-runs/{{workflow_run_id}}/answer"): Refused(
-            {"outsider": 403, "analyst": 403, "customer": 404},
+            {"outsider": 404, "analyst": 403, "customer": 404},
             {"step": "age", "choice": 0},
         ),
     }

@@ -52,6 +52,8 @@ def test_an_agent_walks_a_workflow_in_the_panel(agent, team):
     ticket.refresh_from_db()
     assert ticket.priority == Priority.HIGH
     assert ticket.events.filter(type=EventType.WORKFLOW_STEP).count() == 4
+    timeline = client.get(reverse("tickets:ticket", args=[ticket.number])).content.decode()
+    assert "answered “Is the order older than 30 days?” — No" in timeline
 
 
 def test_a_wrong_answer_is_shown_in_the_panel_and_changes_nothing(agent, team):
@@ -79,7 +81,7 @@ def test_agents_of_other_teams_and_analysts_cannot_walk_a_run(agent, outsider, a
         .status_code
         == 404
     )
-    assert signed_in(outsider).post(step_url, {"step": "age", "choice": "0"}).status_code == 403
+    assert signed_in(outsider).post(step_url, {"step": "age", "choice": "0"}).status_code == 404
     assert signed_in(analyst).post(step_url, {"step": "age", "choice": "0"}).status_code == 403
     assert (
         signed_in(analyst).post(reverse("workflows:abandon", args=[run.pk]), headers=HX).status_code
