@@ -1,6 +1,7 @@
 import copy
 
 import pytest
+import time_machine
 
 from frontline.core.actors import Actor
 from frontline.testing import factories
@@ -85,3 +86,23 @@ def test_the_report_counts_where_runs_were_left(api_as, agent, supervisor, team)
     assert {s["step_id"]: s["left_here"] for s in report["steps"]} == {
         "age": 0, "decline": 0, "check": 2, "act": 0,
     }  # fmt: skip
+
+
+def test_a_run_without_a_step_for_a_day_counts_as_abandoned_where_it_stands(
+    api_as, agent, supervisor, team
+):
+    workflow = make_workflow(REFUND)
+    actor = Actor.for_user(agent)
+    with time_machine.travel("2026-03-01 09:00Z", tick=False):
+        run = engine.begin(workflow, actor=actor, ticket=factories.make_ticket(team=team))
+        engine.answer(run, step_id="age", reply=engine.Reply(choice=1), actor=actor)
+    client = api_as(supervisor)
+
+    with time_machine.travel("2026-03-02 08:59Z", tick=False):
+        day_later = client.get(f"{V1}/workflows/{workflow.pk}/report").json()
+    with time_machine.travel("2026-03-02 09:01Z", tick=False):
+        past_a_day = client.get(f"{V1}/workflows/{workflow.pk}/report").json()
+
+    assert (day_later["abandoned"], day_later["active"]) == (0, 1)
+    assert (past_a_day["abandoned"], past_a_day["active"]) == (1, 0)
+    assert {s["step_id"]: s["left_here"] for s in past_a_day["steps"]}["check"] == 1
