@@ -93,3 +93,31 @@ def test_a_customer_asks_where_their_order_is_on_a_phone(customer, admin_user, t
     assert ticket.subject == "Where is my order?"
     assert "A: 1001" in ticket.messages.get().body_text
     assert page.errors == []
+
+
+def test_an_admin_fixes_a_step_the_editor_refused(admin_user, tmp_path, new_page):
+    workflow = make_workflow(REFUND)
+    page = new_page()
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("Email address").fill(admin_user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/inbox/"))
+    page.get_by_role("link", name="Workflows").click()
+    page.get_by_role("link", name="Refund request").click()
+    page.get_by_role("link", name="Edit").click()
+
+    row = page.locator('[data-step-row="age"]')
+    row.get_by_label("Options (Label -> next, one a line)").fill("Yes -> too_old\nNo -> check")
+    page.get_by_role("button", name="Save").click()
+    row.get_by_text('steps.age.options[0].next: no step "too_old"').wait_for()
+    screenshot(page, "workflow-editor-error", tmp_path)
+    row.get_by_label("Options (Label -> next, one a line)").fill(
+        "Yes, older -> decline\nNo -> check"
+    )
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("version 2").wait_for()
+
+    workflow.refresh_from_db()
+    assert workflow.definition["steps"]["age"]["options"][0]["label"] == "Yes, older"
+    assert page.errors == []
