@@ -31,6 +31,7 @@ from frontline.sla.api import router as sla_router
 from frontline.tickets.api import router as tickets_router
 from frontline.triage.api import router as triage_router
 from frontline.triage.classifier_api import router as classifier_router
+from frontline.workflows.api import router as workflows_router
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,8 @@ api.add_router("/triage", classifier_router)  # /triage/accuracy
 api.add_router("", routing_router)
 api.add_router("", tiers_router)
 api.add_router("", macros_router)  # /macros… and /tickets/{id}/macros/{macro_id}
+# /workflows…, /tickets/{id}/workflows/{workflow_id}/runs, /workflow-runs/….
+api.add_router("", workflows_router)
 api.add_router("/email", email_router)
 api.add_router("/webhooks", webhooks_router)
 api.add_router("/", customers_router)

@@ -17,6 +17,7 @@ CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
         "frontline.routing.contributions.ROUTING_PANEL",
         "frontline.triage.classifier_contributions.PREDICTIONS_PANEL",
         "frontline.knowledge.contributions.SUGGESTIONS_PANEL",
+        "frontline.workflows.contributions.WORKFLOW_PANEL",
     ),
     # What a message in the staff timeline shows beneath its body.
     "message.footers": (

@@ -46,6 +46,7 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "section": "triage",
         "allowed": "frontline.accounts.permissions.can_manage_routing",
     },
+    {"label": "Workflows", "url": "workflows:list", "section": "workflows", "allowed": None},
     {
         "label": "Webhooks",
         "url": "integrations:webhooks",

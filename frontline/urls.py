@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("frontline.triage.urls")),
     path("", include("frontline.macros.urls")),
     path("", include("frontline.integrations.urls")),
+    path("", include("frontline.workflows.urls")),
     path("", include("frontline.tickets.urls")),
 ]

@@ -50,6 +50,7 @@ from frontline.tickets.models import (
 )
 from frontline.tickets.search_index import TICKET_SOURCE
 from frontline.tickets.services.messages import FIRST_TICKET_NUMBER, TICKET_NUMBER_SEQUENCE
+from frontline.workflows import models as workflows
 
 DEMO_LOGINS: list[tuple[str, str, str]] = [
     ("admin@frontline.test", cast.DEMO_PASSWORD, "Administrator"),
@@ -73,6 +74,8 @@ APP_DEMOS: tuple[str, ...] = (
     # After knowledge.demo wrote the articles: what readers searched, voted and read.
     "frontline.knowledge.gaps_demo",
     "frontline.macros.demo",
+    # After the articles (linked from steps) and the macros (run by end actions) exist.
+    "frontline.workflows.demo",
     # Last, so the demo's own writes send nothing: a receiver served by `make run` itself.
     "frontline.integrations.demo",
 )
@@ -152,6 +155,8 @@ _DOMAIN_MODELS: tuple[type[Model], ...] = (
     Identity, Customer, OrganisationDomain, Organisation,
     AgentSkill, Skill, TeamMembership, ApiToken, Team, Site,
 )  # fmt: skip
+# Guided workflows (their runs go with them) and the integrations their lookups call.
+_DOMAIN_MODELS = (workflows.Workflow, workflows.Integration, *_DOMAIN_MODELS)
 
 
 class Output(Protocol):

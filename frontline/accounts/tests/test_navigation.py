@@ -21,13 +21,15 @@ def _nav(html: str) -> list[str]:
 def test_an_agent_sees_the_inbox_but_not_the_supervisor_board(agent):
     response = signed_in(agent).get("/inbox/", follow=True)
     html = response.content.decode()
-    assert _nav(html) == ["Inbox", "Swarming", "Knowledge"]
+    assert _nav(html) == ["Inbox", "Swarming", "Knowledge", "Workflows"]
     assert '<a href="/inbox/" aria-current="page">Inbox</a>' in html
 
 
 def test_a_supervisor_and_an_admin_see_their_links(supervisor, admin_user):
     html = signed_in(supervisor).get("/supervisor/").content.decode()
-    assert _nav(html) == ["Inbox", "Swarming", "Knowledge", "Supervisor", "Routing", "Triage"]
+    assert _nav(html) == [
+        "Inbox", "Swarming", "Knowledge", "Supervisor", "Routing", "Triage", "Workflows",
+    ]  # fmt: skip
     assert 'href="/supervisor/" aria-current="page"' in html
     assert admin_user.is_staff
     assert _nav(signed_in(admin_user).get("/inbox/", follow=True).content.decode()) == [
@@ -37,6 +39,7 @@ def test_a_supervisor_and_an_admin_see_their_links(supervisor, admin_user):
         "Supervisor",
         "Routing",
         "Triage",
+        "Workflows",
         "Outbox",
         "Admin",
     ]

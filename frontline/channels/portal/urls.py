@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontline.channels.portal import deflection_views, views
+from frontline.channels.portal import deflection_views, views, workflow_views
 
 app_name = "portal"
 
@@ -22,4 +22,12 @@ urlpatterns = [
         deflection_views.answer,
         name="deflection-answer",
     ),
+    # Self-service workflows (workflow_views.py, docs/workflows.md).
+    path("help-with/", workflow_views.workflow_list, name="workflows"),
+    path("help-with/runs/<int:run_id>/", workflow_views.run_page, name="workflow-run"),
+    path("help-with/runs/<int:run_id>/step/", workflow_views.step, name="workflow-step"),
+    path("help-with/runs/<int:run_id>/back/", workflow_views.back, name="workflow-back"),
+    path("help-with/runs/<int:run_id>/stop/", workflow_views.stop, name="workflow-stop"),
+    path("help-with/<slug:slug>/", workflow_views.workflow_start_page, name="workflow"),
+    path("help-with/<slug:slug>/start/", workflow_views.start, name="workflow-start"),
 ]

@@ -34,6 +34,9 @@ from frontline.testing import factories
 from frontline.tickets import services
 from frontline.tickets.models import Message, Ticket, TicketEvent
 from frontline.triage.models import TriageRule
+from frontline.workflows import engine as workflow_engine
+from frontline.workflows.models import Workflow, WorkflowRun
+from frontline.workflows.tests.helpers import REFUND, make_workflow
 
 Operation = tuple[str, str]
 
@@ -269,6 +272,24 @@ REFUSED |= {
         CONFIGURE_HOOKS
     ),
 }
+# Guided workflows: staff read, admins and heads of support configure; the report is for
+# whoever sees all tickets; runs are walked by agents who may work the ticket.
+        ("GET", f"{V1}/workflows"): Refused(STAFF_READ),
+        ("POST", f"{V1}/workflows"): Refused(
+            {"agent": 403, "analyst": 403, "customer": 403},
+            {"name": "Let me in", "definition": REFUND},
+        ("GET", f"{V1}/workflows/{{workflow_id}}"): Refused(STAFF_READ),
+        ("PATCH", f"{V1}/workflows/{{workflow_id}}"): Refused(
+            {"agent": 403, "analyst": 403, "customer": 403}, {"name": "Renamed"}
+        ("DELETE", f"{V1}/workflows/{{workflow_id}}"): Refused(
+            {"agent": 403, "analyst": 403, "customer": 403}
+        ("GET", f"{V1}/workflows/{{workflow_id}}/report"): Refused({"agent": 403, "customer": 403}),
+        ("POST", f"{V1}/tickets/{{ticket_id}}/workflows/{{workflow_id}}/runs"): Refused(STAFF_WORK),
+        ("GET", f"{V1}/workflow-runs/{{workflow_run_id}}"): Refused(
+            {"outsider": 404, "customer": 404, "other_customer": 404}
+        ("POST", f"{V1}/workflow-runs/{{workflow_run_id}}/answer"): Refused(
+            {"outsider": 404, "analyst": 403, "customer": 404},
+            {"step": "age", "choice": 0},
 # Operations every signed-in caller may use, each on their own things only.
 OPEN: dict[Operation, str] = {
     ("GET", f"{V1}/tickets"): "a page of the tickets the caller may see (tickets.queries)",
@@ -364,6 +385,7 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         ).pk,
         "webhook_id": hook_delivery.subscription_id,
         "webhook_delivery_id": hook_delivery.pk,
+        **_workflow_ids(ticket, agent),
     }
     values = {
         "$other": other.pk,
@@ -379,6 +401,11 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
 def _webhook_delivery() -> WebhookDelivery:
     hook = WebhookSubscription.objects.create(name="Spare", url="https://x.test/", secret="s")
     return enqueue_delivery(hook, event_type="ping", payload={})
+def _workflow_ids(ticket: Ticket, agent: User) -> dict[str, int]:
+    """A workflow, and a run of it in progress on the team's ticket."""
+    workflow = make_workflow(REFUND)
+    run = workflow_engine.begin(workflow, actor=Actor.for_user(agent), ticket=ticket)
+    return {"workflow_id": workflow.pk, "workflow_run_id": run.pk}
 
 
 def _internal_article(admin: User) -> Article:
@@ -425,6 +452,8 @@ def state() -> dict[str, Any]:
         "translations": list(
             ArticleTranslation.objects.values_list("pk", "language", "title", "status", "version")
         ),
+        "workflows": list(Workflow.objects.values_list("pk", "name", "version", "is_active")),
+        "workflow_runs": list(WorkflowRun.objects.values_list("pk", "status", "current_step")),
     }
 
 

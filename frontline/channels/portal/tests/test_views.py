@@ -236,7 +236,8 @@ def portal_queries(client, path):
 
 
 def test_the_ticket_list_makes_the_same_queries_for_few_or_many_tickets(customer, team):
-    """Pinned at 5: session, user, customer, tickets they are copied on, the page."""
+    """Pinned at 6: session, user, customer, tickets they are copied on, the page, the
+    "Get help with…" self-service workflows."""
     client = signed_in(customer.user)
     for _ in range(3):
         factories.make_ticket(customer=customer, team=team)
@@ -244,7 +245,7 @@ def test_the_ticket_list_makes_the_same_queries_for_few_or_many_tickets(customer
     for _ in range(20):
         factories.make_ticket(customer=customer, team=team)
 
-    assert portal_queries(client, "/portal/") == few == 5
+    assert portal_queries(client, "/portal/") == few == 6
 
 
 def test_the_ticket_page_makes_the_same_queries_for_a_short_or_long_thread(ticket, customer, agent):
