@@ -274,22 +274,31 @@ REFUSED |= {
 }
 # Guided workflows: staff read, admins and heads of support configure; the report is for
 # whoever sees all tickets; runs are walked by agents who may work the ticket.
+REFUSED.update(
+    {
         ("GET", f"{V1}/workflows"): Refused(STAFF_READ),
         ("POST", f"{V1}/workflows"): Refused(
             {"agent": 403, "analyst": 403, "customer": 403},
             {"name": "Let me in", "definition": REFUND},
+        ),
         ("GET", f"{V1}/workflows/{{workflow_id}}"): Refused(STAFF_READ),
         ("PATCH", f"{V1}/workflows/{{workflow_id}}"): Refused(
             {"agent": 403, "analyst": 403, "customer": 403}, {"name": "Renamed"}
+        ),
         ("DELETE", f"{V1}/workflows/{{workflow_id}}"): Refused(
             {"agent": 403, "analyst": 403, "customer": 403}
+        ),
         ("GET", f"{V1}/workflows/{{workflow_id}}/report"): Refused({"agent": 403, "customer": 403}),
         ("POST", f"{V1}/tickets/{{ticket_id}}/workflows/{{workflow_id}}/runs"): Refused(STAFF_WORK),
         ("GET", f"{V1}/workflow-runs/{{workflow_run_id}}"): Refused(
             {"outsider": 404, "customer": 404, "other_customer": 404}
+        ),
         ("POST", f"{V1}/workflow-runs/{{workflow_run_id}}/answer"): Refused(
             {"outsider": 404, "analyst": 403, "customer": 404},
             {"step": "age", "choice": 0},
+        ),
+    }
+)
 # Operations every signed-in caller may use, each on their own things only.
 OPEN: dict[Operation, str] = {
     ("GET", f"{V1}/tickets"): "a page of the tickets the caller may see (tickets.queries)",
@@ -401,6 +410,8 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
 def _webhook_delivery() -> WebhookDelivery:
     hook = WebhookSubscription.objects.create(name="Spare", url="https://x.test/", secret="s")
     return enqueue_delivery(hook, event_type="ping", payload={})
+
+
 def _workflow_ids(ticket: Ticket, agent: User) -> dict[str, int]:
     """A workflow, and a run of it in progress on the team's ticket."""
     workflow = make_workflow(REFUND)
