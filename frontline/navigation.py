@@ -28,6 +28,7 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "section": "macros",
         "allowed": "frontline.accounts.permissions.can_write_tickets",
     },
+    {"label": "Workflows", "url": "workflows:list", "section": "workflows", "allowed": None},
     {
         "label": "Supervisor",
         "url": "tickets:supervisor",
@@ -46,7 +47,6 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "section": "triage",
         "allowed": "frontline.accounts.permissions.can_manage_routing",
     },
-    {"label": "Workflows", "url": "workflows:list", "section": "workflows", "allowed": None},
     {
         "label": "Webhooks",
         "url": "integrations:webhooks",

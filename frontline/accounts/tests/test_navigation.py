@@ -21,14 +21,14 @@ def _nav(html: str) -> list[str]:
 def test_an_agent_sees_the_inbox_but_not_the_supervisor_board(agent):
     response = signed_in(agent).get("/inbox/", follow=True)
     html = response.content.decode()
-    assert _nav(html) == ["Inbox", "Swarming", "Knowledge", "Workflows"]
+    assert _nav(html) == ["Inbox", "Swarming", "Knowledge", "Macros", "Workflows"]
     assert '<a href="/inbox/" aria-current="page">Inbox</a>' in html
 
 
 def test_a_supervisor_and_an_admin_see_their_links(supervisor, admin_user):
     html = signed_in(supervisor).get("/supervisor/").content.decode()
     assert _nav(html) == [
-        "Inbox", "Swarming", "Knowledge", "Supervisor", "Routing", "Triage", "Workflows",
+        "Inbox", "Swarming", "Knowledge", "Macros", "Workflows", "Supervisor", "Routing", "Triage",
     ]  # fmt: skip
     assert 'href="/supervisor/" aria-current="page"' in html
     assert admin_user.is_staff
@@ -36,10 +36,12 @@ def test_a_supervisor_and_an_admin_see_their_links(supervisor, admin_user):
         "Inbox",
         "Swarming",
         "Knowledge",
+        "Macros",
+        "Workflows",
         "Supervisor",
         "Routing",
         "Triage",
-        "Workflows",
+        "Webhooks",
         "Outbox",
         "Admin",
     ]
