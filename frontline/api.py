@@ -18,6 +18,7 @@ from frontline.accounts.api import router as accounts_router
 from frontline.accounts.api_auth import AUTH
 from frontline.automation.api import router as automation_router
 from frontline.channels.email.api import router as email_router
+from frontline.channels.webhooks.api import router as messaging_router
 from frontline.core.errors import ErrorCode, FrontlineError
 from frontline.customers.api import router as customers_router
 from frontline.knowledge.api import router as knowledge_router
@@ -91,6 +92,8 @@ api.add_router("/triage", classifier_router)  # /triage/accuracy
 api.add_router("", routing_router)
 api.add_router("", tiers_router)
 api.add_router("/email", email_router)
+# /channels/{id}/inbound, /messaging-channels/…, /tickets/{id}/calls: paths in full.
+api.add_router("", messaging_router)
 api.add_router("/", customers_router)
 api.add_router("/", accounts_router)
 

@@ -41,6 +41,12 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "allowed": "frontline.accounts.permissions.can_manage_routing",
     },
     {
+        "label": "Channels",
+        "url": "webhooks:channels",
+        "section": "messaging",
+        "allowed": "frontline.accounts.permissions.can_manage_configuration",
+    },
+    {
         "label": "Outbox",
         "url": "email:outbox",
         "section": "outbox",
