@@ -82,6 +82,7 @@ def process(payload: InboundPayload) -> InboundPayload:
     """Process a stored payload; a domain error quarantines it and is raised again (the
     caller answers 422), an unexpected one quarantines it quietly (kept for a replay)."""
     InboundPayload.objects.filter(pk=payload.pk).update(attempts=F("attempts") + 1)
+    payload.attempts += 1
     try:
         parsed = parse(bytes(payload.raw))
         payload.kind = parsed.type
