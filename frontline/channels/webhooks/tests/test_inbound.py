@@ -56,7 +56,8 @@ def test_a_signed_message_opens_a_ticket_for_a_new_customer(client, channel, tea
     assert (identity.kind, identity.value) == (IdentityKind.PHONE, "+4915123456789")
     first = ticket.messages.get()
     assert first.external_id == "m-1"
-    assert first.attachments.get().file.read() == b"\x89PNG..."
+    with first.attachments.get().file.open("rb") as stored_file:
+        assert stored_file.read() == b"\x89PNG..."
     assert Conversation.objects.get(ticket=ticket).address == "+4915123456789"
     stored = InboundPayload.objects.get(pk=body["id"])
     assert json.loads(bytes(stored.raw))["message_id"] == "m-1"
