@@ -72,6 +72,8 @@ APP_DEMOS: tuple[str, ...] = (
     "frontline.routing.demo",
     # After knowledge.demo wrote the articles: what readers searched, voted and read.
     "frontline.knowledge.gaps_demo",
+    # SMS and social conversations posted as signed payloads, replies, calls on tickets.
+    "frontline.channels.webhooks.demo",
 )
 
 DEMO_CUSTOMERS = 600

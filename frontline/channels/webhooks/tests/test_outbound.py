@@ -54,9 +54,7 @@ def test_a_reply_is_retried_until_the_provider_takes_it(
 def test_a_refused_reply_fails_for_good(client, team, agent, django_capture_on_commit_callbacks):
     with LocalHttpServer(statuses=[400]) as server:
         channel = make_channel(team=team, outbound_url=server.url("/send"))
-        delivery = _reply(
-            _conversation(client, channel), agent, django_capture_on_commit_callbacks
-        )
+        delivery = _reply(_conversation(client, channel), agent, django_capture_on_commit_callbacks)
 
     assert (delivery.status, delivery.last_error) == ("failed", "HTTP 400")
     assert outbound.deliver(delivery.pk) is None
@@ -115,9 +113,7 @@ def test_a_failure_receipt_records_the_providers_error(
 ):
     with LocalHttpServer() as server:
         channel = make_channel(team=team, outbound_url=server.url("/send"))
-        delivery = _reply(
-            _conversation(client, channel), agent, django_capture_on_commit_callbacks
-        )
+        delivery = _reply(_conversation(client, channel), agent, django_capture_on_commit_callbacks)
     receipt = {"type": "status", "message_id": delivery.pk, "status": "failed", "error": "Blocked"}
 
     post(client, channel, receipt)
@@ -133,9 +129,7 @@ def test_due_retries_are_sent_by_the_periodic_job(
 
     with LocalHttpServer(statuses=[502]) as server:
         channel = make_channel(team=team, outbound_url=server.url("/send"))
-        delivery = _reply(
-            _conversation(client, channel), agent, django_capture_on_commit_callbacks
-        )
+        delivery = _reply(_conversation(client, channel), agent, django_capture_on_commit_callbacks)
         OutboundMessage.objects.filter(pk=delivery.pk).update(next_attempt_at=delivery.created_at)
 
         tasks.send_due_replies.call_local()

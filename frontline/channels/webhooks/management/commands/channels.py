@@ -39,4 +39,3 @@ class Command(BaseCommand):
             self.stdout.write(f"payload {payload.pk}: {payload.status}{reason}")
         if failed:
             raise CommandError("Some payloads were not replayed.")
-
