@@ -239,8 +239,9 @@ def _fields(payload: MessagingChannelIn) -> services.ChannelFields:
     summary="A provider's signed post: a message, a delivery receipt or a call",
     description="Signed with the channel's secret in its signature header (see "
     "docs/messaging-channels.md); a forged or too old signature is a 401. 202 for a new "
-    "payload, 200 with the original for a provider id seen before; a payload that cannot be "
-    "processed is kept, quarantined, and answered 422 with the field.",
+    "payload, stored and queued for the worker (status received; processed once it ran); "
+    "200 with the original for a provider id seen before; a payload that cannot be read is "
+    "kept, quarantined, and answered 422 with the field.",
     openapi_extra={
         "security": [],
         "requestBody": {
@@ -250,13 +251,13 @@ def _fields(payload: MessagingChannelIn) -> services.ChannelFields:
     },
 )
 def post_inbound(request: HttpRequest, channel_id: ObjectId) -> Status[MessagingInboundOut]:
-    channel = MessagingChannel.objects.filter(pk=channel_id, is_active=True).first()
-    if channel is None:
-        raise NotFound(f"There is no active messaging channel {channel_id}.")
+    try:
+        channel = MessagingChannel.objects.get(pk=channel_id, is_active=True)
+    except MessagingChannel.DoesNotExist:
+        raise NotFound(f"There is no active messaging channel {channel_id}.") from None
     payload = inbound.accept(channel, request.body, request.headers)
     if payload.status == PayloadStatus.DUPLICATE and payload.duplicate_of is not None:
-        original = payload.duplicate_of
-        return Status(200, _inbound_out(original))
+        return Status(200, _inbound_out(payload.duplicate_of))
     return Status(202, _inbound_out(payload))
 
 

@@ -119,10 +119,11 @@ class InboundPayload(models.Model):
             models.Index(fields=["channel", "status", "received_at"], name="payload_chan_status"),
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            # Idempotency: one processed payload per provider id and channel.
+            # Idempotency: one accepted payload per provider id and channel.
             models.UniqueConstraint(
                 fields=["channel", "kind", "provider_id"],
-                condition=models.Q(status="processed") & ~models.Q(provider_id=""),
+                condition=models.Q(status__in=["received", "processed"])
+                & ~models.Q(provider_id=""),
                 name="payload_once_per_provider_id",
             )
         ]

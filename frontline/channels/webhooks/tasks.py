@@ -5,9 +5,24 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from frontline.channels.webhooks import outbound
+from frontline.channels.webhooks import inbound, outbound
 
 logger = logging.getLogger(__name__)
+
+
+@db_task()  # type: ignore[untyped-decorator]
+def process_payload(payload_id: int) -> None:
+    inbound.process(payload_id)
+
+
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
+def process_pending_payloads() -> None:
+    """Payloads stored but never processed (their job was lost, or the worker crashed)."""
+    batch = inbound.pending(limit=200)
+    for payload_id in batch:
+        inbound.process(payload_id)
+    if len(batch) == 200:
+        process_pending_payloads()
 
 
 @db_task()  # type: ignore[untyped-decorator]

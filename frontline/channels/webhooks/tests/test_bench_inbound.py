@@ -21,7 +21,12 @@ def test_measure_inbound_reports_its_figures_and_takes_every_message():
 
     measure_inbound(reporter, messages=60, progress=lines.append)
 
-    assert set(reporter.figures) == {"inbound_msgs_per_s", "inbound_p95_ms", "inbound_p50_ms"}
+    assert set(reporter.figures) == {
+        "inbound_msgs_per_s",
+        "inbound_p95_ms",
+        "inbound_p50_ms",
+        "inbound_processed_per_s",
+    }
     assert reporter.figures["inbound_msgs_per_s"] > 0
     figure = json.loads(out.getvalue().split("}")[0] + "}")
     assert (figure["metric"], figure["unit"], figure["n"]) == (
