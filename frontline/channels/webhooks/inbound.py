@@ -168,7 +168,8 @@ def process(payload_id: int) -> InboundPayload | None:
     except IntegrityError:
         # A provider's retry was taken while this one sat in quarantine.
         stored = InboundPayload.objects.select_related("channel").get(pk=payload_id)
-        stored.kind, stored.provider_id = parsed.type, _provider_id(parsed)
+        again = parse(bytes(stored.raw))
+        stored.kind, stored.provider_id = again.type, _provider_id(again)
         return _mark_duplicate(stored)
     except FrontlineError as exc:
         _quarantine(payload_id, _reason(exc))

@@ -73,6 +73,8 @@ def parse(raw: bytes) -> MessagePayload | StatusPayload | CallPayload:
         raise ValidationFailed(f"The body is not JSON: {exc.msg}.", field="body") from None
     if not isinstance(document, dict):
         raise ValidationFailed("The body must be a JSON object.", field="body")
+    if b"\\u0000" in raw:  # PostgreSQL keeps no NUL in text
+        raise ValidationFailed("The body contains a NUL character.", field="body")
     try:
         return _ADAPTER.validate_python(document)
     except PydanticError as exc:

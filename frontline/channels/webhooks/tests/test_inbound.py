@@ -284,3 +284,10 @@ def test_an_unknown_or_inactive_channel_is_not_found(client, channel):
 def test_the_anonymous_world_cannot_read_or_configure(client, channel, api_as):
     assert api_as(None).get("/api/v1/messaging-channels").status_code == 401
     assert Client().get(f"/api/v1/messaging-channels/{channel.pk}/payloads").status_code == 401
+
+
+def test_a_nul_character_is_refused_before_the_database_sees_it(client, channel):
+    response = post(client, channel, message(text="broken \x00 text"))
+
+    assert (response.status_code, response.json()["field"]) == (422, "body")
+    assert InboundPayload.objects.get().status == PayloadStatus.QUARANTINED
