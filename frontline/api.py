@@ -18,6 +18,7 @@ from frontline.accounts.api import router as accounts_router
 from frontline.accounts.api_auth import AUTH
 from frontline.automation.api import router as automation_router
 from frontline.channels.email.api import router as email_router
+from frontline.channels.webhooks.api import router as messaging_router
 from frontline.core.errors import ErrorCode, FrontlineError
 from frontline.customers.api import router as customers_router
 from frontline.integrations.api import router as webhooks_router
@@ -98,6 +99,8 @@ api.add_router("", macros_router)  # /macros… and /tickets/{id}/macros/{macro_
 api.add_router("", workflows_router)
 api.add_router("/email", email_router)
 api.add_router("/webhooks", webhooks_router)
+# /channels/{id}/inbound, /messaging-channels/…, /tickets/{id}/calls: paths in full.
+api.add_router("", messaging_router)
 api.add_router("/", customers_router)
 api.add_router("/", accounts_router)
 

@@ -18,10 +18,12 @@ CONTRIBUTIONS: dict[str, tuple[str, ...]] = {
         "frontline.triage.classifier_contributions.PREDICTIONS_PANEL",
         "frontline.knowledge.contributions.SUGGESTIONS_PANEL",
         "frontline.workflows.contributions.WORKFLOW_PANEL",
+        "frontline.channels.webhooks.contributions.CALLS_PANEL",
     ),
     # What a message in the staff timeline shows beneath its body.
     "message.footers": (
         "frontline.channels.email.contributions.DELIVERY",
+        "frontline.channels.webhooks.contributions.DELIVERY",
         "frontline.triage.contributions.SIGNAL_FOOTER",
     ),
     # Fields the ticket API's detail (GET /tickets/{id}) carries beyond the ticket's own.

@@ -13,6 +13,8 @@ HANDLERS: dict[str, tuple[str, ...]] = {
         "frontline.sla.handlers.on_ticket_event",
         # A public reply to the customer goes out by email (send job enqueued on commit).
         "frontline.channels.email.handlers.email_public_reply",
+        # …and through its messaging channel when the ticket is held on one (on commit).
+        "frontline.channels.webhooks.handlers.send_public_reply",
         # Language and sentiment of inbound messages; triage rules on a new ticket's request.
         "frontline.triage.handlers.on_message_added",
     ),

@@ -54,6 +54,12 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "allowed": "frontline.accounts.permissions.can_manage_configuration",
     },
     {
+        "label": "Channels",
+        "url": "webhooks:channels",
+        "section": "messaging",
+        "allowed": "frontline.accounts.permissions.can_manage_configuration",
+    },
+    {
         "label": "Outbox",
         "url": "email:outbox",
         "section": "outbox",

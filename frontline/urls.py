@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("frontline.knowledge.gaps_urls")),
     path("", include("frontline.knowledge.urls")),
     path("", include("frontline.channels.email.urls")),
+    path("", include("frontline.channels.webhooks.urls")),
     path("", include("frontline.routing.urls")),
     path("", include("frontline.triage.urls")),
     path("", include("frontline.macros.urls")),

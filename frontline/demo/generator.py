@@ -76,6 +76,8 @@ APP_DEMOS: tuple[str, ...] = (
     "frontline.macros.demo",
     # After the articles (linked from steps) and the macros (run by end actions) exist.
     "frontline.workflows.demo",
+    # SMS and social conversations posted as signed payloads, replies, calls on tickets.
+    "frontline.channels.webhooks.demo",
     # Last, so the demo's own writes send nothing: a receiver served by `make run` itself.
     "frontline.integrations.demo",
 )

@@ -42,6 +42,7 @@ def test_a_supervisor_and_an_admin_see_their_links(supervisor, admin_user):
         "Routing",
         "Triage",
         "Webhooks",
+        "Channels",
         "Outbox",
         "Admin",
     ]

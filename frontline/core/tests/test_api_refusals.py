@@ -20,6 +20,7 @@ from frontline.automation.models import TimeRule
 from frontline.channels.email import services as email_services
 from frontline.channels.email.models import EmailTemplate, Mailbox, OutboundMessage, TemplateKind
 from frontline.channels.email.tests.mail import build, deliver
+from frontline.channels.webhooks.models import InboundPayload, MessagingChannel
 from frontline.conftest import ApiClient
 from frontline.core.actors import Actor
 from frontline.customers.models import Customer, Identity, Organisation
@@ -136,6 +137,30 @@ REFUSED: dict[Operation, Refused] = {
     ),
     ("POST", f"{V1}/email/deliveries/{{delivery_id}}/retry"): Refused(
         {"outsider": 404, "analyst": 403, "customer": 403}
+    ),
+    # Messaging channels: a person's token is not a provider's signature; configuration is
+    # for admins and the head of support; calls are staff work on the ticket.
+    ("POST", f"{V1}/channels/{{channel_id}}/inbound"): Refused(
+        {"admin": 401}, {"type": "message", "message_id": "x", "from": {"phone": "+4912345"}}
+    ),
+    ("GET", f"{V1}/messaging-channels"): Refused(CONFIGURE),
+    ("POST", f"{V1}/messaging-channels"): Refused(CONFIGURE, {"name": "New SMS"}),
+    ("GET", f"{V1}/messaging-channels/{{channel_id}}"): Refused(CONFIGURE),
+    ("PATCH", f"{V1}/messaging-channels/{{channel_id}}"): Refused(CONFIGURE, {"name": "Y"}),
+    ("DELETE", f"{V1}/messaging-channels/{{channel_id}}"): Refused(CONFIGURE),
+    ("POST", f"{V1}/messaging-channels/{{channel_id}}/secret"): Refused(CONFIGURE),
+    ("GET", f"{V1}/messaging-channels/{{channel_id}}/payloads"): Refused(CONFIGURE),
+    ("POST", f"{V1}/messaging-channels/payloads/{{payload_id}}/replay"): Refused(CONFIGURE),
+    ("GET", f"{V1}/tickets/{{ticket_id}}/calls"): Refused({"outsider": 404, "customer": 403}),
+    ("POST", f"{V1}/tickets/{{ticket_id}}/calls"): Refused(
+        STAFF_WORK,
+        {
+            "direction": "inbound",
+            "number": "+4912345678",
+            "started_at": "2026-01-05T10:00:00Z",
+            "duration_seconds": 60,
+            "outcome": "answered",
+        },
     ),
     ("GET", f"{V1}/customers"): Refused(STAFF_READ),
     ("POST", f"{V1}/customers"): Refused(MANAGE_CUSTOMERS, {"name": "New"}),
@@ -361,6 +386,7 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
     )
     playbook = _internal_article(admin_user)
     hook_delivery = _webhook_delivery()
+    channel = MessagingChannel.objects.create(name="SMS", secret="s3cret")
     ids = {
         "article_id": playbook.pk,
         "ticket_id": ticket.pk,
@@ -395,6 +421,10 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         "webhook_id": hook_delivery.subscription_id,
         "webhook_delivery_id": hook_delivery.pk,
         **_workflow_ids(ticket, agent),
+        "channel_id": channel.pk,
+        "payload_id": InboundPayload.objects.create(
+            channel=channel, raw=b"{", received_at=ticket.created_at, status="quarantined"
+        ).pk,
     }
     values = {
         "$other": other.pk,
@@ -459,6 +489,8 @@ def state() -> dict[str, Any]:
         "macros": list(Macro.objects.values_list("pk", "name", "usage_count")),
         "webhooks": list(WebhookSubscription.objects.values_list("pk", "is_active", "secret")),
         "webhook_deliveries": WebhookDelivery.objects.count(),
+        "messaging_channels": list(MessagingChannel.objects.values_list("pk", "name", "secret")),
+        "payloads": list(InboundPayload.objects.values_list("pk", "status")),
         "articles": list(Article.objects.values_list("pk", "slug", "visibility")),
         "translations": list(
             ArticleTranslation.objects.values_list("pk", "language", "title", "status", "version")
