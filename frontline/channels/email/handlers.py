@@ -1,13 +1,19 @@
 """Reactions of the email channel to ticket events (registered in frontline/events.py)."""
 
 from frontline.channels.email import outbound, threads
-from frontline.tickets.models import Direction, Message, MessageKind, Ticket, TicketEvent
+from frontline.tickets.models import Channel, Direction, Message, MessageKind, Ticket, TicketEvent
+
+MESSAGING_CHANNELS = frozenset({Channel.SMS, Channel.SOCIAL})
 
 
 def email_public_reply(*, event: TicketEvent, ticket: Ticket) -> None:
-    """A public reply to the customer goes out by email; the send job runs after commit."""
+    """A public reply to the customer goes out by email; the send job runs after commit.
+    SMS and social conversations are answered on their own channel (channels/webhooks), so
+    their customers get no email copy of each text."""
     data = event.data
     if data.get("kind") != MessageKind.REPLY or data.get("direction") != Direction.OUTBOUND:
+        return
+    if ticket.channel in MESSAGING_CHANNELS:
         return
     message = Message.objects.filter(pk=data.get("message_id")).first()
     if message is not None:

@@ -194,6 +194,15 @@ def test_a_reply_on_a_portal_ticket_notifies_the_customer_by_email(customer, age
     assert "/portal/" in sent.body
 
 
+def test_a_reply_on_an_sms_conversation_sends_no_email_copy(customer, agent, team):
+    """The customer has an email address too, but the text goes out by SMS only."""
+    ticket = factories.make_ticket(customer=customer, team=team, channel=Channel.SMS)
+
+    message = reply(ticket, agent)
+
+    assert not OutboundMessage.objects.filter(ticket_message=message).exists()
+
+
 def test_notes_and_customers_without_an_address_get_no_email(team, agent):
     chat_customer = create_customer(name="Chat visitor")
     ticket = factories.make_ticket(customer=chat_customer, team=team)
