@@ -24,6 +24,7 @@ from frontline.accounts.models import (
     TeamMembership,
     User,
 )
+from frontline.channels.webhooks import models as messaging
 from frontline.core import sequences
 from frontline.core.models import Sequence as Counter
 from frontline.core.search import sync as search_sync
@@ -35,8 +36,10 @@ from frontline.demo.prose import Prose
 from frontline.demo.rows import History
 from frontline.demo.world import Person, World, build_world
 from frontline.demo.writer import BulkWriter, write_tickets
+from frontline.integrations import models as integrations
 from frontline.knowledge import models as knowledge
 from frontline.knowledge.indexing import ARTICLE_SOURCE
+from frontline.macros import models as macros
 from frontline.tickets.models import (
     Attachment,
     Category,
@@ -159,6 +162,13 @@ _DOMAIN_MODELS: tuple[type[Model], ...] = (
 )  # fmt: skip
 # Guided workflows (their runs go with them) and the integrations their lookups call.
 _DOMAIN_MODELS = (workflows.Workflow, workflows.Integration, *_DOMAIN_MODELS)
+# The toolkit's configuration (their logs, payloads and uses go with them).
+_DOMAIN_MODELS = (
+    messaging.MessagingChannel,
+    integrations.WebhookSubscription,
+    macros.Macro,
+    *_DOMAIN_MODELS,
+)
 
 
 class Output(Protocol):

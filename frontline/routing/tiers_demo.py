@@ -10,13 +10,12 @@ the routing engine's demo sets the strategies on the same rows.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from unittest.mock import patch
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from frontline.accounts.models import Role, Team, User
 from frontline.core.actors import Actor
+from frontline.core.demo_clock import DemoClock, demo_clock
 from frontline.routing import escalation, swarms
 from frontline.routing.models import Swarm, TeamMode, TeamRouting, TicketEscalation
 from frontline.tickets import services as ticket_services
@@ -55,35 +54,18 @@ def load_demo(*, now: datetime) -> None:
         _start_a_swarm(teams, quiet_since=quiet_since)
 
 
-class _DemoClock:
-    """The services stamp rows with ``timezone.now()``; in the demo that is the demo's own
-    time, which moves on one step per story beat (``tick``) and stands still within one,
-    so one service call stamps its ticket, events and messages alike, as it would in real
-    time, and the same seed writes the same rows whenever it runs."""
-
-    def __init__(self, start: datetime) -> None:
-        self.at = start
-
-    def now(self) -> datetime:
-        return self.at
-
-    def tick(self) -> None:
-        self.at += STEP
-
-
-_clock: _DemoClock | None = None
+_clock: DemoClock | None = None
 
 
 @contextmanager
 def _demo_clock(start: datetime) -> Iterator[None]:
-    # One demo loads at a time, in one thread.
     global _clock
-    _clock = _DemoClock(start)
-    try:
-        with patch.object(timezone, "now", _clock.now):
+    with demo_clock(start, step=STEP) as clock:
+        _clock = clock
+        try:
             yield
-    finally:
-        _clock = None
+        finally:
+            _clock = None
 
 
 def _tick() -> None:

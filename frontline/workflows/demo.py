@@ -7,17 +7,13 @@ The macros named ("Refund approved", "Password reset") come from the macros' dem
 workflow leaves out an action whose macro is not there.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
-from unittest.mock import patch
-
-from django.utils import timezone
 
 from frontline.accounts.models import Role, User
 from frontline.accounts.permissions import MANAGES_CONFIGURATION
 from frontline.core.actors import Actor
+from frontline.core.demo_clock import DemoClock, demo_clock
 from frontline.customers.models import Customer
 from frontline.knowledge.models import Article, Visibility
 from frontline.tickets import services as ticket_services
@@ -48,7 +44,7 @@ def load_demo(*, now: datetime) -> None:
         )
         made[name] = services.create_workflow(fields=fields, actor=actor)
     start = now - STORY_LENGTH
-    with _demo_clock(start) as clock:
+    with demo_clock(start) as clock:
         _runs(made, quiet_since=start, clock=clock)
 
 
@@ -257,7 +253,7 @@ AGENT_RUNS: tuple[tuple[str, tuple[Any, ...], bool], ...] = (
 )
 
 
-def _runs(workflows: dict[str, Workflow], *, quiet_since: datetime, clock: "_Clock") -> None:
+def _runs(workflows: dict[str, Workflow], *, quiet_since: datetime, clock: DemoClock) -> None:
     """On tickets nobody touched since ``quiet_since``; each run ends with the agent's
     note, so the ticket's last change is the run's last moment."""
     tickets = list(
@@ -295,7 +291,7 @@ def _reply(given: Any) -> engine.Reply:
     return engine.Reply(value=str(given))
 
 
-def _self_service_runs(workflow: Workflow, *, clock: "_Clock") -> None:
+def _self_service_runs(workflow: Workflow, *, clock: DemoClock) -> None:
     """Customers asking for refunds on the portal: two are answered, one stops at the
     answer (the demo's ticket counts stay those asked for: no run opens a ticket)."""
     customers = list(Customer.objects.filter(user__isnull=False).order_by("pk")[:3])
@@ -316,25 +312,3 @@ def _self_service_runs(workflow: Workflow, *, clock: "_Clock") -> None:
 
 # The runs happen in the 20 minutes before the demo's "now", one step every 20 seconds.
 STORY_LENGTH = timedelta(minutes=20)
-STEP = timedelta(seconds=20)
-
-
-class _Clock:
-    """``timezone.now()`` in the demo: its own time, moving on one step per ``tick``, so the
-    same seed writes the same rows whenever it runs (as ``routing/tiers_demo.py`` does)."""
-
-    def __init__(self, start: datetime) -> None:
-        self.at = start
-
-    def now(self) -> datetime:
-        return self.at
-
-    def tick(self) -> None:
-        self.at += STEP
-
-
-@contextmanager
-def _demo_clock(start: datetime) -> Iterator[_Clock]:
-    clock = _Clock(start)
-    with patch.object(timezone, "now", clock.now):
-        yield clock

@@ -24,7 +24,10 @@ from frontline.channels.webhooks.models import (
     OutboundMessage,
 )
 from frontline.core.actors import Actor
+from frontline.core.demo_clock import demo_clock
 from frontline.core.errors import FrontlineError
+from frontline.customers.models import Customer, IdentityKind
+from frontline.customers.services import add_identity, find_customer
 from frontline.integrations.http import signature_header
 from frontline.tickets import services as tickets
 from frontline.tickets.models import Channel, Status, Ticket
@@ -54,6 +57,12 @@ CALLS = (
 
 
 def load_demo(*, now: datetime) -> None:
+    # On the demo's own clock: the same seed writes the same rows whenever it runs.
+    with demo_clock(now - timedelta(minutes=20)):
+        _load(now)
+
+
+def _load(now: datetime) -> None:
     team = Team.objects.order_by("id").first()
     agent = _agent(team)
     receiver = settings.SITE_URL + reverse("webhooks:demo-receiver")
@@ -95,6 +104,7 @@ def _conversations(
     now: datetime,
 ) -> None:
     for index, (address, name, texts, answer, state) in enumerate(conversations):
+        _known_as(address, address_kind, index)
         for number, text in enumerate(texts):
             document = {
                 "type": "message",
@@ -109,7 +119,20 @@ def _conversations(
             _answer(ticket, agent, answer, state, now)
 
 
+def _known_as(address: str, address_kind: str, index: int) -> None:
+    """Demo customers who write by text too: the inbound message finds them by the number
+    or handle, as it would a customer the team knows (and the demo keeps its 600)."""
+    kind = IdentityKind.PHONE if address_kind == "phone" else IdentityKind.SOCIAL
+    customers = Customer.objects.filter(merged_into__isnull=True).order_by("id")
+    offset = index * 37 + (11 if kind == IdentityKind.PHONE else 23)
+    found = list(customers[offset : offset + 1])
+    if found and find_customer(kind, address) is None:
+        add_identity(found[0], kind=kind, value=address)
+
+
 def _answer(ticket: Ticket, agent: User, text: str, state: DeliveryStatus, now: datetime) -> None:
+    # The agent takes the conversation, then answers it (as the workspace's reply does).
+    tickets.assign_ticket(ticket, assignee=agent, actor=Actor.for_user(agent))
     reply = tickets.reply_to_ticket(
         ticket, body=text, actor=Actor.for_user(agent), status=Status.PENDING
     )

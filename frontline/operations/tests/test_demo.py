@@ -15,6 +15,7 @@ from frontline.testing import factories
 from frontline.tickets import services
 from frontline.tickets.models import (
     UNSOLVED_STATUSES,
+    Channel,
     Message,
     Priority,
     Status,
@@ -34,6 +35,12 @@ MESSAGE_KEYS = {
 }
 
 
+def _generated():
+    """The generator's tickets: the apps' demos add a few live SMS and social conversations
+    of their own (channels/webhooks/demo.py)."""
+    return Ticket.objects.exclude(channel__in=(Channel.SMS, Channel.SOCIAL))
+
+
 def _snapshot():
     return list(
         Ticket.objects.order_by("number").values_list(
@@ -50,7 +57,7 @@ def test_the_same_seed_gives_the_same_demo():
     demo.create_demo_data(seed=3, tickets=300, now=NOW)
 
     assert _snapshot() == first
-    assert len(first) == 300
+    assert _generated().count() == 300
 
 
 @pytest.mark.django_db
@@ -67,7 +74,7 @@ def test_the_same_seed_gives_the_same_subjects_whenever_it_runs():
 def test_a_small_demo_has_the_whole_organisation():
     summary = demo.create_demo_data(tickets=300, now=NOW)
 
-    assert summary.tickets == Ticket.objects.count() == 300
+    assert summary.tickets == _generated().count() == 300
     assert Site.objects.count() == 3
     assert Team.objects.count() == 6
     assert Organisation.objects.count() == 40
@@ -83,15 +90,16 @@ def test_a_small_demo_has_the_whole_organisation():
         Role.HEAD_OF_SUPPORT: 1,
         Role.ADMIN: 1,
     }
-    numbers = sorted(Ticket.objects.values_list("number", flat=True))
+    numbers = sorted(_generated().values_list("number", flat=True))
     assert numbers == list(range(10001, 10301))
 
 
 @pytest.mark.django_db
 def test_new_tickets_continue_the_numbers():
     demo.create_demo_data(tickets=120, now=NOW)
+    conversations = Ticket.objects.count() - 120
 
-    assert factories.make_ticket().number == 10121
+    assert factories.make_ticket().number == 10121 + conversations
 
 
 @pytest.mark.django_db
@@ -231,7 +239,7 @@ def test_demo_command_refuses_to_mix_with_existing_data():
 
     with pytest.raises(CommandError, match="--reset"):
         call_command("demo", "--tickets", "50")
-    assert Ticket.objects.count() == 50
+    assert _generated().count() == 50
 
 
 @pytest.mark.django_db
@@ -240,7 +248,7 @@ def test_demo_command_reset_replaces_everything_but_other_superusers(agent, admi
 
     call_command("demo", "--reset", "--tickets", "60", "--seed", "2")
 
-    assert Ticket.objects.count() == 60
+    assert _generated().count() == 60
     assert not Ticket.objects.filter(subject="A real ticket").exists()
     assert not User.objects.filter(pk=agent.pk).exists()
     assert User.objects.filter(pk=admin_user.pk, is_superuser=True).exists()
