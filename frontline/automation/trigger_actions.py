@@ -21,6 +21,7 @@ from frontline.accounts.models import Team, User
 from frontline.accounts.permissions import can_write_tickets
 from frontline.automation.actions import InternalNote, SetStatus
 from frontline.core.actors import Actor
+from frontline.core.api_support import ObjectId
 from frontline.core.errors import ValidationFailed
 from frontline.integrations.models import WebhookSubscription
 from frontline.integrations.webhooks import enqueue_delivery
@@ -39,7 +40,8 @@ TagName = Annotated[str, Field(pattern=TAG_PATTERN)]
 
 
 class _Action(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Not coerced, as API bodies are not (``false`` is no id): see ``core.api_support``.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class TriggerSetPriority(_Action):
@@ -49,17 +51,17 @@ class TriggerSetPriority(_Action):
 
 class TriggerSetCategory(_Action):
     type: Literal["set_category"]
-    category_id: int | None = Field(description="null clears the category.")
+    category_id: ObjectId | None = Field(description="null clears the category.")
 
 
 class TriggerSetTeam(_Action):
     type: Literal["set_team"]
-    team_id: int
+    team_id: ObjectId
 
 
 class TriggerAssign(_Action):
     type: Literal["assign"]
-    user_id: int | None = Field(description="An agent; null unassigns.")
+    user_id: ObjectId | None = Field(description="An agent; null unassigns.")
 
 
 class TriggerRoute(_Action):
@@ -78,7 +80,7 @@ class TriggerRemoveTags(_Action):
 
 class TriggerAddCollaborator(_Action):
     type: Literal["add_collaborator"]
-    user_id: int
+    user_id: ObjectId
 
 
 class TriggerEmailCustomer(_Action):
@@ -96,18 +98,18 @@ class TriggerEmailStaff(_Action):
     recipients: list[Literal["assignee", "team", "supervisor"]] = Field(
         default_factory=list, max_length=3
     )
-    user_ids: list[int] = Field(default_factory=list, max_length=50)
+    user_ids: list[ObjectId] = Field(default_factory=list, max_length=50)
     body: str = Field(min_length=1, max_length=2000, pattern=_TEXT)
 
 
 class TriggerCallWebhook(_Action):
     type: Literal["call_webhook"]
-    webhook_id: int
+    webhook_id: ObjectId
 
 
 class TriggerApplyMacro(_Action):
     type: Literal["apply_macro"]
-    macro_id: int
+    macro_id: ObjectId
 
 
 TriggerAction = Annotated[
