@@ -15,12 +15,13 @@ led to it; none of them fires again on it, and a chain stops at ``MAX_DEPTH``.
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, F, Max
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from pydantic import ValidationError
 
@@ -42,6 +43,7 @@ from frontline.triage.rules import calendar_open
 logger = logging.getLogger(__name__)
 
 MAX_DEPTH = 5
+_ALL_RELATED = frozenset({"customer", "organisation", "team", "category", "assignee"})
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Compiled:
     events: frozenset[str]
     condition: dict[str, Any]
     actions: tuple[TriggerAction, ...]
+    related: frozenset[str]  # the ticket's relations its conditions read
 
 
 @dataclass
@@ -70,10 +73,13 @@ def clear_cache() -> None:
 
 
 def active_triggers() -> Snapshot:
-    """The parsed active triggers; one aggregate query when nothing changed."""
+    """The parsed active triggers; one small query when nothing changed (written out: the
+    ORM would spend longer building it than the database answering it)."""
     global _snapshot
-    row = Trigger.objects.aggregate(n=Count("id"), at=Max("updated_at"), last=Max("id"))
-    version = (row["n"], row["at"], row["last"])
+    table = connection.ops.quote_name(Trigger._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), MAX(updated_at), MAX(id) FROM {table}")  # noqa: S608
+        version = tuple(cursor.fetchone() or ())
     if version != _snapshot.version or not _snapshot.version:
         _snapshot = _load(version)
     return _snapshot
@@ -105,7 +111,31 @@ def _compile(rank: int, trigger: Trigger, snapshot: Snapshot) -> Compiled | None
         snapshot.invalid[trigger.pk] = f"Invalid conditions: {problems[0] if problems else ''}"
         return None
     kinds = frozenset(k for k in trigger.events if k in TriggerEvent.values)
-    return Compiled(rank, trigger.pk, trigger.name, kinds, stored, actions)
+    related = frozenset(_RELATED[name] for name in _fields(stored) if name in _RELATED)
+    return Compiled(rank, trigger.pk, trigger.name, kinds, stored, actions, related)
+
+
+# Facts read from a relation of the ticket, which the job then loads with the ticket.
+_RELATED = {
+    "customer": "customer",
+    "sender": "customer",
+    "organisation": "organisation",
+    "team": "team",
+    "category": "category",
+    "assignee": "assignee",
+    "previous": "assignee",
+}
+
+
+def _fields(condition: Any) -> set[str]:
+    """The first part of every field name ``condition`` tests (``organisation``…)."""
+    if not isinstance(condition, dict):
+        return set()
+    if "field" in condition:
+        return {str(condition["field"]).split(".")[0]}
+    inner = condition.get("all") or condition.get("any") or condition.get("not") or []
+    parts = inner if isinstance(inner, list) else [inner]
+    return set().union(*(_fields(part) for part in parts)) if parts else set()
 
 
 def candidates(snapshot: Snapshot, change: Change) -> list[tuple[Compiled, str]]:
@@ -119,17 +149,13 @@ def candidates(snapshot: Snapshot, change: Change) -> list[tuple[Compiled, str]]
     return sorted(seen.values(), key=lambda pair: pair[0].rank)
 
 
-def _ticket(ticket_id: int) -> Ticket | None:
-    return (
-        Ticket.objects.select_related("customer", "organisation", "team", "category", "assignee")
-        .filter(pk=ticket_id)
-        .first()
-    )
+def _ticket(ticket_id: int, related: Iterable[str] = _ALL_RELATED) -> Ticket | None:
+    return Ticket.objects.select_related(*sorted(related)).filter(pk=ticket_id).first()
 
 
-@transaction.atomic
 def run_triggers(change: Change, *, now: datetime | None = None) -> list[TriggerFiring]:
-    """Run the triggers on ``change``; the firings, in order."""
+    """Run the triggers on ``change``; the firings, in order. Checking needs no
+    transaction; each firing is one of its own."""
     if change.depth >= MAX_DEPTH:
         logger.warning(
             "automation.trigger.chain_too_deep",
@@ -139,18 +165,27 @@ def run_triggers(change: Change, *, now: datetime | None = None) -> list[Trigger
     found = candidates(active_triggers(), change)
     if not found:
         return []
-    ticket = _ticket(change.ticket_id)
+    ticket = _ticket(change.ticket_id, set().union(*(c.related for c, _ in found)))
     if ticket is None:
         return []
     moment = now or timezone.now()
     facts = trigger_facts(ticket, change, now=moment)
-    fired = []
-    for compiled, kind in found:
-        if not _matches(compiled, facts, kind, moment):
-            continue
-        fired.append(_fire(compiled, ticket, change, kind, moment))
-        ticket = _ticket(change.ticket_id) or ticket
-        facts = trigger_facts(ticket, change, now=moment)  # later triggers see the changes
+    rest = iter(found)
+    first = next(((c, kind) for c, kind in rest if _matches(c, facts, kind, moment)), None)
+    if first is None:
+        return []  # the usual case: no transaction, nothing written
+    # One transaction from the first match on: what all the firings change is one change,
+    # whose job knows the whole chain (no trigger of it fires again on it).
+    with transaction.atomic():
+        fired = [_fire(*first, ticket, change, moment)]
+        changed = True
+        for compiled, kind in rest:
+            if changed:  # later triggers see what the earlier ones did
+                ticket = _ticket(change.ticket_id) or ticket
+                facts = trigger_facts(ticket, change, now=moment)
+            changed = _matches(compiled, facts, kind, moment)
+            if changed:
+                fired.append(_fire(compiled, kind, ticket, change, moment))
     return fired
 
 
@@ -163,8 +198,9 @@ def _matches(compiled: Compiled, facts: TriggerFacts, kind: str, now: datetime) 
         return False
 
 
+@transaction.atomic
 def _fire(
-    compiled: Compiled, ticket: Ticket, change: Change, kind: str, now: datetime
+    compiled: Compiled, kind: str, ticket: Ticket, change: Change, now: datetime
 ) -> TriggerFiring:
     errors: list[str] = []
     try:
