@@ -120,21 +120,33 @@ def _drain(changes: list[Change]) -> None:
 
 
 def _update(rng: random.Random, teams: list[Team]) -> Update:
-    choice = rng.random()
+    """A real change of one field (never a no-op: every update records an event)."""
+    choice, pick = rng.random(), rng.random()
+
+    def priority(ticket: Ticket) -> ticket_services.TicketChanges:
+        others = [p for p in Priority.values if p != ticket.priority]
+        return ticket_services.TicketChanges(priority=Priority(others[int(pick * len(others))]))
+
+    def tags(ticket: Ticket) -> ticket_services.TicketChanges:
+        current = list(ticket.tags.values_list("name", flat=True))
+        missing = [w for w in WORDS if w not in current]
+        if missing:
+            return ticket_services.TicketChanges(tags=[*current, missing[int(pick * len(missing))]])
+        return ticket_services.TicketChanges(tags=current[1:])
+
+    def status(ticket: Ticket) -> ticket_services.TicketChanges:
+        pending = ticket.status == Status.PENDING
+        return ticket_services.TicketChanges(status=Status.OPEN if pending else Status.PENDING)
+
+    def team(ticket: Ticket) -> ticket_services.TicketChanges:
+        others = [t for t in teams if t.pk != ticket.team_id]
+        return ticket_services.TicketChanges(team=others[int(pick * len(others))])
+
     if choice < 0.4:
-        priority = Priority(rng.choice(Priority.values))
-        return lambda _: ticket_services.TicketChanges(priority=priority)
+        return priority
     if choice < 0.65:
-        tag = rng.choice(WORDS)
-        return lambda t: ticket_services.TicketChanges(
-            tags=[*t.tags.values_list("name", flat=True), tag]
-        )
-    if choice < 0.9:
-        return lambda t: ticket_services.TicketChanges(
-            status=Status.PENDING if t.status != Status.PENDING else Status.OPEN
-        )
-    team = rng.choice(teams)
-    return lambda _: ticket_services.TicketChanges(team=team)
+        return tags
+    return status if choice < 0.9 else team
 
 
 def _world(rng: random.Random, count: int) -> list[Team]:
