@@ -41,6 +41,12 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "allowed": "frontline.accounts.permissions.can_manage_routing",
     },
     {
+        "label": "Automation",
+        "url": "automation:triggers",
+        "section": "automation",
+        "allowed": "frontline.accounts.permissions.can_manage_configuration",
+    },
+    {
         "label": "Outbox",
         "url": "email:outbox",
         "section": "outbox",

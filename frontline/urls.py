@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("frontline.channels.email.urls")),
     path("", include("frontline.routing.urls")),
     path("", include("frontline.triage.urls")),
+    path("", include("frontline.automation.urls")),
     path("", include("frontline.tickets.urls")),
 ]
