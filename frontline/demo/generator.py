@@ -72,6 +72,8 @@ APP_DEMOS: tuple[str, ...] = (
     "frontline.routing.demo",
     # After knowledge.demo wrote the articles: what readers searched, voted and read.
     "frontline.knowledge.gaps_demo",
+    # Event triggers over the demo's teams, calendar and macros (fire on what happens next).
+    "frontline.automation.demo",
 )
 
 DEMO_CUSTOMERS = 600
