@@ -111,31 +111,37 @@ def _compile(rank: int, trigger: Trigger, snapshot: Snapshot) -> Compiled | None
         snapshot.invalid[trigger.pk] = f"Invalid conditions: {problems[0] if problems else ''}"
         return None
     kinds = frozenset(k for k in trigger.events if k in TriggerEvent.values)
-    related = frozenset(_RELATED[name] for name in _fields(stored) if name in _RELATED)
+    related = frozenset(_relations(stored))
     return Compiled(rank, trigger.pk, trigger.name, kinds, stored, actions, related)
 
 
-# Facts read from a relation of the ticket, which the job then loads with the ticket.
-_RELATED = {
+# The relation of the ticket a fact reads, loaded with the ticket when a candidate needs it.
+_RELATED_PREFIXES = {
     "customer": "customer",
     "sender": "customer",
     "organisation": "organisation",
     "team": "team",
     "category": "category",
     "assignee": "assignee",
-    "previous": "assignee",
+}
+_RELATED_FIELDS = {
+    "previous.team": "team",
+    "previous.category": "category",
+    "previous.assignee": "assignee",
 }
 
 
-def _fields(condition: Any) -> set[str]:
-    """The first part of every field name ``condition`` tests (``organisation``…)."""
+def _relations(condition: Any) -> set[str]:
+    """The relations of the ticket that the fields ``condition`` tests read."""
     if not isinstance(condition, dict):
         return set()
     if "field" in condition:
-        return {str(condition["field"]).split(".")[0]}
+        name = str(condition["field"])
+        found = _RELATED_FIELDS.get(name) or _RELATED_PREFIXES.get(name.split(".")[0])
+        return {found} if found else set()
     inner = condition.get("all") or condition.get("any") or condition.get("not") or []
     parts = inner if isinstance(inner, list) else [inner]
-    return set().union(*(_fields(part) for part in parts)) if parts else set()
+    return set().union(*(_relations(part) for part in parts)) if parts else set()
 
 
 def candidates(snapshot: Snapshot, change: Change) -> list[tuple[Compiled, str]]:
@@ -150,7 +156,8 @@ def candidates(snapshot: Snapshot, change: Change) -> list[tuple[Compiled, str]]
 
 
 def _ticket(ticket_id: int, related: Iterable[str] = _ALL_RELATED) -> Ticket | None:
-    return Ticket.objects.select_related(*sorted(related)).filter(pk=ticket_id).first()
+    found = Ticket.objects.select_related(*sorted(related)).filter(pk=ticket_id).order_by()
+    return next(iter(found[:1]), None)
 
 
 def run_triggers(change: Change, *, now: datetime | None = None) -> list[TriggerFiring]:

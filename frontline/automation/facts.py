@@ -11,14 +11,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
+
 from frontline.accounts.models import Team, User
 from frontline.automation.models import TriggerEvent
 from frontline.core.conditions import Field, Kind
 from frontline.sla.models import TargetKind
-from frontline.tickets.models import AuthorType, Category, Message, Priority, Status, Ticket
+from frontline.tickets.models import (
+    AuthorType,
+    Category,
+    Message,
+    Priority,
+    Status,
+    Tag,
+    Ticket,
+)
 from frontline.triage.facts import FIELDS, FieldCatalogue, TicketFacts, ticket_facts
 from frontline.triage.models import MessageSignal
 
+# Read by triage from its own batch when a dry run checks many tickets at once.
+REQUEST_FACTS = ("tags", "body", "language", "language_confidence", "sentiment", "sentiment_label")
 CHANGEABLE = ("status", "priority", "team", "assignee", "category", "tags", "subject")
 
 TRIGGER_FIELDS: dict[str, Field] = {
@@ -157,6 +169,7 @@ def trigger_facts(
 
     previous = change.previous
     extra: dict[str, Callable[[], Any]] = {
+        "tags": lambda: _tags(ticket.pk),
         "body": lambda: _text(first()[0]),
         "language": lambda: signal_value("language"),
         "language_confidence": lambda: signal_value("language_confidence"),
@@ -180,9 +193,32 @@ def trigger_facts(
         "survey.comment": lambda: change.survey.get("comment"),
     }
     if not request_facts:
-        for name in ("body", "language", "language_confidence", "sentiment", "sentiment_label"):
+        for name in (
+            "tags",
+            "body",
+            "language",
+            "language_confidence",
+            "sentiment",
+            "sentiment_label",
+        ):
             del extra[name]
     return TriggerFacts(base, extra)
+
+
+def _tags(ticket_id: int) -> list[str]:
+    """The ticket's tag names, in a query written out: triggers read them on nearly every
+    change, and the ORM takes longer to build this query than the database to answer it."""
+    through = Ticket.tags.through._meta
+    tag = Tag._meta
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT t.{quote('name')} FROM {quote(tag.db_table)} t "  # noqa: S608 - names only
+        f"JOIN {quote(through.db_table)} tt ON tt.{quote('tag_id')} = t.{quote('id')} "
+        f"WHERE tt.{quote('ticket_id')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ticket_id])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _text(message: Message | None) -> str:
