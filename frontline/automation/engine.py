@@ -53,6 +53,7 @@ class Compiled:
     name: str
     events: frozenset[str]
     condition: dict[str, Any]
+    check: conditions.Compiled
     actions: tuple[TriggerAction, ...]
     related: frozenset[str]  # the ticket's relations its conditions read
 
@@ -112,7 +113,8 @@ def _compile(rank: int, trigger: Trigger, snapshot: Snapshot) -> Compiled | None
         return None
     kinds = frozenset(k for k in trigger.events if k in TriggerEvent.values)
     related = frozenset(_relations(stored))
-    return Compiled(rank, trigger.pk, trigger.name, kinds, stored, actions, related)
+    check = conditions.compile_condition(stored, calendars=calendar_open)
+    return Compiled(rank, trigger.pk, trigger.name, kinds, stored, check, actions, related)
 
 
 # The relation of the ticket a fact reads, loaded with the ticket when a candidate needs it.
@@ -199,7 +201,7 @@ def run_triggers(change: Change, *, now: datetime | None = None) -> list[Trigger
 def _matches(compiled: Compiled, facts: TriggerFacts, kind: str, now: datetime) -> bool:
     facts.set_event(kind)
     try:
-        return conditions.evaluate(compiled.condition, facts, calendars=calendar_open)
+        return compiled.check(facts)
     except Exception as error:  # a calendar gone, a fact that fails: this trigger only
         _record_error(compiled.pk, error, now)
         return False

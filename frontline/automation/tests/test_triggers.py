@@ -351,3 +351,28 @@ def test_a_dry_run_lists_the_recent_tickets_that_would_match(db):
 
     assert (result.checked, [t.pk for t in result.matched]) == (2, [refund.pk])
     assert TriggerFiring.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"all": []},
+        {"any": []},
+        VIP,
+        {"not": VIP},
+        {"field": "tags", "op": "contains", "value": "vip"},
+        {"field": "subject", "op": "matches", "value": r"\brefund\b"},
+        {"field": "previous.status", "op": "ne", "value": "solved"},
+        {"all": [{"field": "priority", "op": "in", "value": ["high"]}, {"not": VIP}]},
+    ],
+)
+def test_compiled_conditions_answer_as_the_condition_language(condition):
+    from frontline.core import conditions
+
+    for facts in (
+        {"organisation.tier": "enterprise", "tags": ["vip"], "subject": "A refund"},
+        {"customer.is_vip": False, "priority": "high", "previous.status": "solved"},
+        {},
+    ):
+        expected = conditions.evaluate(condition, facts)
+        assert conditions.compile_condition(condition)(facts) is expected
