@@ -37,6 +37,7 @@ def test_a_supervisor_and_an_admin_see_their_links(supervisor, admin_user):
         "Supervisor",
         "Routing",
         "Triage",
+        "Automation",
         "Outbox",
         "Admin",
     ]
