@@ -376,3 +376,21 @@ def test_compiled_conditions_answer_as_the_condition_language(condition):
     ):
         expected = conditions.evaluate(condition, facts)
         assert conditions.compile_condition(condition)(facts) is expected
+
+
+def test_the_worker_runs_the_trigger_job(transactional_db, job_queue):
+    from frontline.automation import tasks
+    from frontline.automation.facts import Change
+    from frontline.testing.worker import running_worker
+
+    factories.make_trigger(events=["updated"], actions=[{"type": "add_tags", "tags": ["seen"]}])
+    ticket = factories.make_ticket()
+    change = Change(ticket_id=ticket.pk, kinds=["updated"], changed=["priority"])
+
+    with running_worker(job_queue, consumers=1):
+        fired = tasks.run_triggers(change.as_dict()).get(blocking=True, timeout=30)
+        gone = tasks.run_triggers({**change.as_dict(), "ticket_id": 999_999})
+        nothing = gone.get(blocking=True, timeout=30)
+
+    assert (fired, nothing) == (1, 0)
+    assert tags_of(ticket) == ["seen"]
