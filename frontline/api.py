@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from frontline.accounts.api import router as accounts_router
 from frontline.accounts.api_auth import AUTH
 from frontline.automation.api import router as automation_router
+from frontline.automation.trigger_api import router as triggers_router
 from frontline.channels.email.api import router as email_router
 from frontline.channels.webhooks.api import router as messaging_router
 from frontline.core.errors import ErrorCode, FrontlineError
@@ -89,6 +90,7 @@ api.add_router("/search", search_router)
 api.add_router("/knowledge", knowledge_gaps_router)
 api.add_router("/sla", sla_router)
 api.add_router("/automation", automation_router)
+api.add_router("/triggers", triggers_router)
 api.add_router("/triage", triage_router)
 api.add_router("/triage", classifier_router)  # /triage/accuracy
 # Its paths are spelled out in full: /me/presence, /tickets/{id}/routing, /routing/….

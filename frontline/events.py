@@ -51,7 +51,15 @@ HANDLERS: dict[str, tuple[str, ...]] = {
         "frontline.routing.handlers.offer_freed_capacity",
     ),
     # Live updates of open workspace and portal pages, sent on commit.
-    "ticket.*": ("frontline.tickets.handlers.broadcast_ticket_change",),
+    "ticket.*": (
+        "frontline.tickets.handlers.broadcast_ticket_change",
+        # Event triggers: collect the change, one job per ticket on commit.
+        "frontline.automation.handlers.on_ticket_event",
+    ),
+    # SLA warnings and breaches claimed by the sweep, and survey answers, fire triggers.
+    "sla.warned": ("frontline.automation.handlers.on_sla_warned",),
+    "sla.breached": ("frontline.automation.handlers.on_sla_breached",),
+    "survey.answered": ("frontline.automation.handlers.on_survey_answered",),
 }
 
 # The ticket's search document follows every event that changes its words (subject,
@@ -104,6 +112,10 @@ BATCH_FORMS: dict[str, str] = {
     "frontline.sla.handlers.on_ticket_event": "frontline.sla.handlers.on_ticket_events",
     "frontline.triage.handlers.on_message_added": "frontline.triage.handlers.on_messages_added",
 }
+# Batch imports are history: triggers do not run on them.
+BATCH_FORMS["frontline.automation.handlers.on_ticket_event"] = (
+    "frontline.automation.handlers.on_imported_events"
+)
 BATCH_FORMS["frontline.tickets.search_index.index_ticket_after_event"] = (
     "frontline.tickets.search_index.index_tickets_after_events"
 )

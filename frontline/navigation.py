@@ -48,6 +48,12 @@ WORKSPACE: tuple[NavEntry, ...] = (
         "allowed": "frontline.accounts.permissions.can_manage_routing",
     },
     {
+        "label": "Automation",
+        "url": "automation:triggers",
+        "section": "automation",
+        "allowed": "frontline.accounts.permissions.can_manage_configuration",
+    },
+    {
         "label": "Webhooks",
         "url": "integrations:webhooks",
         "section": "webhooks",

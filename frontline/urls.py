@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("frontline.macros.urls")),
     path("", include("frontline.integrations.urls")),
     path("", include("frontline.workflows.urls")),
+    path("", include("frontline.automation.urls")),
     path("", include("frontline.tickets.urls")),
 ]

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from frontline.automation.actions import clean_actions
-from frontline.automation.models import TimeRule, TimeRuleRun
+from frontline.automation.models import TimeRule, TimeRuleRun, Trigger, TriggerFiring
 from frontline.automation.services import RuleFields, create_rule, delete_rule, update_rule
 from frontline.core.admin import ReadOnlyAdmin, ServiceAdmin, admin_actor
 from frontline.core.errors import ValidationFailed
@@ -97,4 +97,23 @@ class TimeRuleRunAdmin(ReadOnlyAdmin):
     list_display = ("rule", "ticket", "window_start", "fired_at", "outcome")
     list_select_related = ("rule", "ticket")
     raw_id_fields = ("ticket",)
+    show_full_result_count = False
+
+
+@admin.register(Trigger)
+class TriggerAdmin(ReadOnlyAdmin):
+    """Event triggers are edited on the workspace's Automation page or through the API
+    (``/api/v1/triggers``), which validate them; listed here."""
+
+    list_display = ("name", "position", "is_active", "events", "fire_count", "last_fired_at")
+    search_fields = ("name",)
+
+
+@admin.register(TriggerFiring)
+class TriggerFiringAdmin(ReadOnlyAdmin):
+    """What the triggers did: written when one fires, looked at here."""
+
+    list_display = ("trigger_name", "ticket", "event", "depth", "summary", "created_at")
+    list_select_related = ("ticket",)
+    raw_id_fields = ("ticket", "trigger")
     show_full_result_count = False

@@ -86,3 +86,70 @@ class TimeRuleRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} on ticket {self.ticket_id}"
+
+
+class TriggerEvent(models.TextChoices):
+    """What happened to a ticket that makes the triggers listening for it run."""
+
+    CREATED = "created", "Ticket created"
+    UPDATED = "updated", "Ticket updated (any change)"
+    CUSTOMER_REPLIED = "customer_replied", "Customer replied"
+    AGENT_REPLIED = "agent_replied", "Agent replied"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    SLA_WARNING = "sla_warning", "SLA warning"
+    SLA_BREACH = "sla_breach", "SLA breached"
+    SURVEY_ANSWERED = "survey_answered", "Survey answered"
+
+
+class Trigger(TimestampedModel):
+    """An event rule: when one of ``events`` happens to a ticket and ``conditions`` hold,
+    run ``actions`` in order. Run by the worker after the change commits."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0, help_text="Triggers run in this order.")
+    events = models.JSONField(help_text='Trigger events, e.g. ["created", "customer_replied"].')
+    conditions = models.JSONField(default=dict, blank=True)
+    actions = models.JSONField(default=list)
+    fire_count = models.PositiveIntegerField(default=0)
+    last_fired_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["position", "id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["position", "id"], name="trigger_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TriggerFiring(models.Model):
+    """One firing of a trigger on a ticket: what it did, or what failed."""
+
+    trigger = models.ForeignKey(
+        Trigger, null=True, on_delete=models.SET_NULL, related_name="firings"
+    )
+    trigger_name = models.CharField(max_length=100)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="trigger_firings")
+    event = models.CharField(max_length=20, choices=TriggerEvent.choices)
+    depth = models.PositiveSmallIntegerField(default=1)
+    summary = models.TextField()
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["created_at", "id"], name="trigger_firing_recent"),
+            models.Index(fields=["trigger", "created_at"], name="trigger_firing_trigger"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trigger_name} on ticket {self.ticket_id}"

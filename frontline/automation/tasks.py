@@ -24,3 +24,12 @@ def _run() -> dict[str, Any]:
     if result.more:
         run_time_rules_now()
     return result.as_dict()
+
+
+@db_task()  # type: ignore[untyped-decorator]
+def run_triggers(change: dict[str, Any]) -> int:
+    """The triggers on one ticket's committed change (``automation.handlers``)."""
+    from frontline.automation import engine
+    from frontline.automation.facts import Change
+
+    return len(engine.run_triggers(Change(**change)))

@@ -11,4 +11,5 @@ SUITES = {
     "sla": "frontline.bench.sla",
     "routing": "frontline.bench.routing",
     "search": "frontline.bench.search",
+    "automation": "frontline.bench.automation",
 }

@@ -475,3 +475,27 @@ def _words(value: Any) -> str:
     if isinstance(value, str):
         return f'"{value}"'
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+# --- compiled evaluation ---------------------------------------------------------------
+
+Compiled = Callable[[Mapping[str, Any]], bool]
+
+
+def compile_condition(
+    condition: Mapping[str, Any], *, calendars: CalendarCheck | None = None
+) -> Compiled:
+    """``evaluate`` turned into closures once, for callers that check the same stored
+    condition very often (automation triggers on every ticket change): the same answers,
+    without walking the JSON each time."""
+    if "all" in condition:
+        parts = tuple(compile_condition(c, calendars=calendars) for c in condition["all"])
+        return lambda facts: all(part(facts) for part in parts)
+    if "any" in condition:
+        parts = tuple(compile_condition(c, calendars=calendars) for c in condition["any"])
+        return lambda facts: any(part(facts) for part in parts)
+    if "not" in condition:
+        inner = compile_condition(condition["not"], calendars=calendars)
+        return lambda facts: not inner(facts)
+    name, op, expected = condition["field"], condition["op"], condition.get("value")
+    return lambda facts: _compare(op, lookup(facts, name), expected, calendars)

@@ -24,6 +24,7 @@ from frontline.accounts.models import (
     TeamMembership,
     User,
 )
+from frontline.automation.models import Trigger
 from frontline.channels.webhooks import models as messaging
 from frontline.core import sequences
 from frontline.core.models import Sequence as Counter
@@ -81,6 +82,8 @@ APP_DEMOS: tuple[str, ...] = (
     "frontline.workflows.demo",
     # SMS and social conversations posted as signed payloads, replies, calls on tickets.
     "frontline.channels.webhooks.demo",
+    # Event triggers over the demo's teams, calendar and macros (fire on what happens next).
+    "frontline.automation.demo",
     # Last, so the demo's own writes send nothing: a receiver served by `make run` itself.
     "frontline.integrations.demo",
 )
@@ -164,6 +167,7 @@ _DOMAIN_MODELS: tuple[type[Model], ...] = (
 _DOMAIN_MODELS = (workflows.Workflow, workflows.Integration, *_DOMAIN_MODELS)
 # The toolkit's configuration (their logs, payloads and uses go with them).
 _DOMAIN_MODELS = (
+    Trigger,
     messaging.MessagingChannel,
     integrations.WebhookSubscription,
     macros.Macro,

@@ -6,7 +6,7 @@ from itertools import count
 from frontline.accounts.models import Role, Skill, Team, User
 from frontline.accounts.services import add_to_team, create_staff_user, issue_token
 from frontline.automation import services as automation_services
-from frontline.automation.models import TimeRule
+from frontline.automation.models import TimeRule, Trigger
 from frontline.core.actors import Actor
 from frontline.customers.models import Customer, Organisation, Tier
 from frontline.customers.services import create_customer, create_organisation, create_portal_login
@@ -220,3 +220,24 @@ __all__ = [
     "make_time_rule",
     "token_for",
 ]
+
+
+def make_trigger(
+    *,
+    events: Sequence[str],
+    actions: Sequence[Mapping[str, object]],
+    conditions: Mapping[str, object] | None = None,
+    name: str | None = None,
+    **fields: object,
+) -> Trigger:
+    """An event trigger, e.g. on created when the customer is a VIP: priority high."""
+    from frontline.automation import triggers
+
+    trigger_fields = triggers.TriggerFields(
+        name=name or f"Trigger {_n()}",
+        events=list(events),
+        conditions=dict(conditions) if conditions is not None else None,
+        actions=[dict(action) for action in actions],
+        **fields,  # type: ignore[arg-type]
+    )
+    return triggers.create_trigger(fields=trigger_fields, actor=Actor.system())

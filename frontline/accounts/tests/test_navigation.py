@@ -41,6 +41,7 @@ def test_a_supervisor_and_an_admin_see_their_links(supervisor, admin_user):
         "Supervisor",
         "Routing",
         "Triage",
+        "Automation",
         "Webhooks",
         "Channels",
         "Outbox",

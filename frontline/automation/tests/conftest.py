@@ -2,12 +2,21 @@
 
 import pytest
 
+from frontline.automation import engine
 from frontline.automation.models import TimeRule
 
 
 @pytest.fixture(autouse=True)
 def _no_shipped_rules(db):
     TimeRule.objects.all().delete()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_trigger_cache():
+    """Each test's triggers are its own (ids and times can repeat across rollbacks)."""
+    engine.clear_cache()
+    yield
+    engine.clear_cache()
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ OFFICE = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri
 CLOSE = [{"type": "set_status", "status": "closed"}]
 TRIAGE_RULE = {"name": "Refunds", "conditions": {"all": []}, "add_tags": ["refund"]}
 RULE = {"name": "Close solved", "statuses": ["solved"], "amount": 4, "actions": CLOSE}
+TRIGGER = {"name": "Tag VIPs", "events": ["created"], "actions": [{"type": "route"}]}
 # The ticket of the team: outsiders do not see it, analysts may not change it, another
 # customer does not see it, and its own customer may not do staff work on it.
 READ_TICKET = {"outsider": 404, "other_customer": 404}
@@ -112,6 +113,16 @@ REFUSED: dict[Operation, Refused] = {
     ("GET", f"{V1}/automation/time-rules/{{rule_id}}"): Refused(STAFF_READ),
     ("PATCH", f"{V1}/automation/time-rules/{{rule_id}}"): Refused(CONFIGURE, {"amount": 2}),
     ("DELETE", f"{V1}/automation/time-rules/{{rule_id}}"): Refused(CONFIGURE),
+    ("GET", f"{V1}/triggers"): Refused(CONFIGURE | {"customer": 403}),
+    ("POST", f"{V1}/triggers"): Refused(CONFIGURE | {"customer": 403}, TRIGGER),
+    ("GET", f"{V1}/triggers/{{trigger_id}}"): Refused(CONFIGURE | {"customer": 403}),
+    ("PATCH", f"{V1}/triggers/{{trigger_id}}"): Refused(
+        CONFIGURE | {"customer": 403}, {"is_active": False}
+    ),
+    ("DELETE", f"{V1}/triggers/{{trigger_id}}"): Refused(CONFIGURE | {"customer": 403}),
+    ("POST", f"{V1}/triggers/{{trigger_id}}/dry-run"): Refused(
+        CONFIGURE | {"customer": 403}, {"last": 10}
+    ),
     ("GET", f"{V1}/email/mailboxes"): Refused(CONFIGURE),
     ("POST", f"{V1}/email/mailboxes"): Refused(
         CONFIGURE, {"name": "X", "address": "x@example.test"}
@@ -425,6 +436,7 @@ def world(team, agent, teammate, outsider, analyst, admin_user, customer, other_
         "payload_id": InboundPayload.objects.create(
             channel=channel, raw=b"{", received_at=ticket.created_at, status="quarantined"
         ).pk,
+        "trigger_id": factories.make_trigger(events=["created"], actions=[{"type": "route"}]).pk,
     }
     values = {
         "$other": other.pk,

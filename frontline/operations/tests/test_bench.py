@@ -90,3 +90,21 @@ def test_bench_search_prints_its_fixed_figures(tmp_path):
     assert {figure["bench"] for figure in figures} == {"search"}
     assert {figure["tickets"] for figure in figures} == {300}
     assert by_name["ticket_search_p95_ms"]["n"] == 12
+
+
+AUTOMATION_METRICS = {"updates_per_s_no_rules", "updates_per_s_200_rules", "rule_cost_p95_ms"}
+
+
+@pytest.mark.slow
+def test_bench_automation_prints_its_fixed_figures(tmp_path):
+    result = _bench(tmp_path, "automation", "--tickets", "40", "--updates", "60")
+
+    assert result.returncode == 0, result.stderr
+    figures = [json.loads(line) for line in result.stdout.splitlines()]
+    by_name = {figure["metric"]: figure for figure in figures}
+    assert set(by_name) >= AUTOMATION_METRICS
+    assert all(set(figure) == KEYS for figure in figures)
+    assert by_name["updates_per_s_200_rules"]["value"] > 0
+    assert by_name["updates_per_s_no_rules"]["value"] > 0
+    assert by_name["rule_cost_p95_ms"]["n"] == 60
+    assert {figure["bench"] for figure in figures} == {"automation"}

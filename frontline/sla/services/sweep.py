@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from frontline.core.dispatch import dispatch
 from frontline.sla.business_time import add_business_time
 from frontline.sla.explain import format_instant
 from frontline.sla.models import (
@@ -173,6 +174,7 @@ def _breach(
     )
     actions = policy.breach_actions if policy is not None else default_breach_actions()
     SlaChange.objects.bulk_create([breached, *run_actions(ticket, actions, alert=alert, now=now)])
+    dispatch("sla.breached", ticket=ticket, target=row.target)
     logger.info("sla.breached", extra={"ticket_id": ticket.pk, "target": row.target})
     return Outcome.BREACHED
 
@@ -214,4 +216,5 @@ def _warn(
     )
     actions = policy.warning_actions if policy is not None else default_warning_actions()
     SlaChange.objects.bulk_create([warned, *run_actions(ticket, actions, alert=alert, now=now)])
+    dispatch("sla.warned", ticket=ticket, target=row.target)
     return Outcome.WARNED
