@@ -13,7 +13,11 @@ over the change instead of queueing it), chained jobs included, and timed on its
 
 - ``updates_per_s_no_rules``: updates per second, the job included, with no trigger;
 - ``updates_per_s_200_rules``: the same with 200 active triggers;
-- ``rule_cost_p95_ms`` (and p50): the trigger job of one update with 200 triggers.
+- ``rule_cost_p95_ms`` (and p50): the trigger job of one update with 200 triggers;
+- ``inbound_msgs_per_s`` (and p50/p95 ms): M signed SMS posts (``--messages``, default
+  2,000) to ``POST /api/v1/channels/{id}/inbound``, each verified and stored raw in the
+  request; then the worker's part (``inbound_processed_per_s``: customer, conversation,
+  ticket) drained in this process (frontline/bench/inbound.py).
 """
 
 import random
@@ -36,6 +40,7 @@ from frontline.bench.common import (
     percentile,
     throwaway_database,
 )
+from frontline.bench.inbound import measure_inbound
 from frontline.core.actors import Actor
 from frontline.customers.models import Customer, Organisation, Tier
 from frontline.sla.models import Calendar, office_hours
@@ -59,6 +64,9 @@ EVENT_MIX = (
 def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--tickets", type=int, default=1_000, help="Tickets to update.")
     parser.add_argument("--updates", type=int, default=2_000, help="Updates per phase.")
+    parser.add_argument(
+        "--messages", type=int, default=2_000, help="Signed posts to the inbound endpoint."
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
 
@@ -91,7 +99,8 @@ def run(options: dict[str, Any], *, out: Output, err: Output) -> None:
         reporter.metric("rule_cost_p50_ms", percentile(costs, 50), "ms", updates)
         reporter.metric("rule_cost_p99_ms", percentile(costs, 99), "ms", updates)
         reporter.metric("trigger_firings", fired, "firings", updates)
-        # --- inbound_msgs_per_s (frontline/bench/inbound.py) is wired in here. ---
+        if options["messages"]:
+            measure_inbound(reporter, messages=options["messages"], progress=progress)
 
 
 Update = Callable[[Ticket], ticket_services.TicketChanges]

@@ -92,12 +92,19 @@ def test_bench_search_prints_its_fixed_figures(tmp_path):
     assert by_name["ticket_search_p95_ms"]["n"] == 12
 
 
-AUTOMATION_METRICS = {"updates_per_s_no_rules", "updates_per_s_200_rules", "rule_cost_p95_ms"}
+AUTOMATION_METRICS = {
+    "updates_per_s_no_rules",
+    "updates_per_s_200_rules",
+    "rule_cost_p95_ms",
+    "inbound_msgs_per_s",
+}
 
 
 @pytest.mark.slow
 def test_bench_automation_prints_its_fixed_figures(tmp_path):
-    result = _bench(tmp_path, "automation", "--tickets", "40", "--updates", "60")
+    result = _bench(
+        tmp_path, "automation", "--tickets", "40", "--updates", "60", "--messages", "30"
+    )
 
     assert result.returncode == 0, result.stderr
     figures = [json.loads(line) for line in result.stdout.splitlines()]
@@ -107,4 +114,6 @@ def test_bench_automation_prints_its_fixed_figures(tmp_path):
     assert by_name["updates_per_s_200_rules"]["value"] > 0
     assert by_name["updates_per_s_no_rules"]["value"] > 0
     assert by_name["rule_cost_p95_ms"]["n"] == 60
+    assert by_name["inbound_msgs_per_s"]["value"] > 0
+    assert by_name["inbound_msgs_per_s"]["n"] == 30
     assert {figure["bench"] for figure in figures} == {"automation"}
