@@ -153,7 +153,8 @@ def test_no_drift_after_the_demo_writer() -> None:
     demo.create_demo_data(seed=3, tickets=120, now=NOW)
 
     drift = sync.check(TICKET_SOURCE)
-    assert drift.checked == Ticket.objects.count() == 120
+    # The generator's 120 and the live SMS and social conversations the apps' demos add.
+    assert drift.checked == Ticket.objects.count() > 120
     assert drift.clean
 
 
