@@ -1,6 +1,8 @@
 """``frontline bench automation``: event triggers on a throw-away database.
 
-N tickets (``--tickets``, default 1,000) opened through the services, then U updates
+B tickets bulk-loaded first (``--background``, default 100,000, 3 messages each) so the
+tables have a real instance's size; N tickets (``--tickets``, default 1,000) opened
+through the services beside them, then U updates
 (``--updates``, default 2,000: priority, tags, status and team changes, as the system)
 through ``tickets.services.update_ticket``, twice: with no trigger, then with 200 active
 triggers. The triggers are varied as a real instance's: spread over the trigger events,
@@ -41,6 +43,7 @@ from frontline.bench.common import (
     throwaway_database,
 )
 from frontline.bench.inbound import measure_inbound
+from frontline.bench.load import load_tickets
 from frontline.core.actors import Actor
 from frontline.customers.models import Customer, Organisation, Tier
 from frontline.sla.models import Calendar, office_hours
@@ -63,6 +66,12 @@ EVENT_MIX = (
 
 def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--tickets", type=int, default=1_000, help="Tickets to update.")
+    parser.add_argument(
+        "--background",
+        type=int,
+        default=100_000,
+        help="Tickets bulk-loaded first, so tables and indexes have a real instance's size.",
+    )
     parser.add_argument("--updates", type=int, default=2_000, help="Updates per phase.")
     parser.add_argument(
         "--messages", type=int, default=2_000, help="Signed posts to the inbound endpoint."
@@ -76,11 +85,17 @@ def run(options: dict[str, Any], *, out: Output, err: Output) -> None:
     rng = random.Random(options["seed"])
     total, updates = options["tickets"], options["updates"]
     with throwaway_database(keep=options["keep"], progress=progress):
-        reporter = Reporter(bench="automation", tickets=total, out=out, db=database_vendor())
+        background = options["background"]
+        reporter = Reporter(
+            bench="automation", tickets=total + background, out=out, db=database_vendor()
+        )
+        if background:
+            load_tickets(background, messages_per_ticket=3, progress=progress)
+        first = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         teams = _world(rng, total)
-        progress(f"{total} tickets opened")
+        progress(f"{total} tickets opened beside {background} loaded")
         plan = [_update(rng, teams) for _ in range(updates)]
-        ids = list(Ticket.objects.values_list("pk", flat=True))
+        ids = list(Ticket.objects.filter(pk__gt=first).values_list("pk", flat=True))
         targets = [rng.choice(ids) for _ in range(updates)]
         plain, _ = _phase(plan, targets)
         progress(f"{updates} updates without triggers in {sum(plain) / 1000:.2f} s")

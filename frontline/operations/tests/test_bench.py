@@ -103,7 +103,9 @@ AUTOMATION_METRICS = {
 @pytest.mark.slow
 def test_bench_automation_prints_its_fixed_figures(tmp_path):
     result = _bench(
-        tmp_path, "automation", "--tickets", "40", "--updates", "60", "--messages", "30"
+        tmp_path,
+        "automation",
+        *("--tickets", "40", "--background", "50", "--updates", "60", "--messages", "30"),
     )
 
     assert result.returncode == 0, result.stderr
