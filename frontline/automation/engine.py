@@ -21,10 +21,14 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from pydantic import ValidationError
 
+from frontline.accounts.models import NotificationKind, User
+from frontline.accounts.permissions import MANAGES_CONFIGURATION
+from frontline.accounts.services import notify
 from frontline.automation.facts import Change, TriggerFacts, trigger_facts
 from frontline.automation.handlers import in_chain
 from frontline.automation.models import Trigger, TriggerEvent, TriggerFiring
@@ -226,14 +230,13 @@ def _fire(
     except Exception as error:
         summary = f"rule '{compiled.name}' failed: {_describe(error)}"
         errors.append(_describe(error))
-    updates: dict[str, Any] = {"fire_count": F("fire_count") + 1, "last_fired_at": now}
+    Trigger.objects.filter(pk=compiled.pk).update(fire_count=F("fire_count") + 1, last_fired_at=now)
     if errors:
-        updates |= {"last_error": "; ".join(errors)[:1000], "last_error_at": now}
         logger.warning(
             "automation.trigger.failed",
             extra={"trigger_id": compiled.pk, "ticket_id": ticket.pk, "error": errors[0]},
         )
-    Trigger.objects.filter(pk=compiled.pk).update(**updates)
+        _keep_error(compiled.pk, compiled.name, "; ".join(errors), now)
     return TriggerFiring.objects.create(
         trigger_id=compiled.pk,
         trigger_name=compiled.name,
@@ -266,4 +269,29 @@ def _record_error(trigger_id: int, error: Exception, now: datetime) -> None:
     logger.warning(
         "automation.trigger.failed", extra={"trigger_id": trigger_id, "error": _describe(error)}
     )
-    Trigger.objects.filter(pk=trigger_id).update(last_error=_describe(error), last_error_at=now)
+    name = Trigger.objects.filter(pk=trigger_id).values_list("name", flat=True).first() or ""
+    _keep_error(trigger_id, name, _describe(error), now)
+
+
+def _keep_error(trigger_id: int, name: str, error: str, now: datetime) -> None:
+    """Keep the error for the Automation page; the first time a trigger fails after working
+    (or since it was corrected), tell those who configure automation, once."""
+    error = error[:1000]
+    newly = Trigger.objects.filter(pk=trigger_id, last_error="").update(
+        last_error=error, last_error_at=now
+    )
+    if not newly:
+        Trigger.objects.filter(pk=trigger_id).update(last_error=error, last_error_at=now)
+        return
+    url = reverse("automation:trigger-edit", args=[trigger_id])
+    managers = User.objects.filter(is_active=True).filter(
+        Q(role__in=MANAGES_CONFIGURATION) | Q(is_superuser=True)
+    )
+    for user in managers.order_by("pk"):
+        notify(
+            user,
+            kind=NotificationKind.AUTOMATION_FAILED,
+            title=f"Trigger failing: {name}"[:300],
+            excerpt=error[:300],
+            url=url,
+        )

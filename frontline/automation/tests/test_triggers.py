@@ -4,7 +4,7 @@ that never block a ticket change, the firing on the ticket's timeline."""
 import pytest
 from django.db import transaction
 
-from frontline.accounts.models import Role
+from frontline.accounts.models import Notification, NotificationKind, Role
 from frontline.automation import engine, triggers
 from frontline.automation.models import Trigger, TriggerFiring
 from frontline.core.actors import Actor
@@ -211,6 +211,26 @@ def test_a_failing_action_never_blocks_the_change_and_is_kept_on_the_trigger(db,
     broken.refresh_from_db()
     assert "assign" in broken.last_error
     assert "assign failed" in fired_summaries(ticket)[0]
+
+
+def test_admins_hear_once_when_a_trigger_starts_failing(db, commit, admin_user, agent):
+    team = factories.make_team()
+    leaver = factories.make_agent(teams=(team,))
+    factories.make_trigger(
+        name="Give to Lee", events=["updated"], actions=[{"type": "assign", "user_id": leaver.pk}]
+    )
+    leaver.is_active = False
+    leaver.save(update_fields=["is_active"])
+    ticket = commit(factories.make_ticket, team=team)
+
+    commit(ticket_services.change_priority, ticket, priority=Priority.HIGH, actor=Actor.system())
+    commit(ticket_services.change_priority, ticket, priority=Priority.LOW, actor=Actor.system())
+
+    notices = Notification.objects.filter(kind=NotificationKind.AUTOMATION_FAILED)
+    assert [(n.user_id, n.title) for n in notices] == [
+        (admin_user.pk, "Trigger failing: Give to Lee")
+    ]
+    assert not Notification.objects.filter(user=agent, kind=NotificationKind.AUTOMATION_FAILED)
 
 
 def test_a_rolled_back_change_fires_nothing(db, commit):
