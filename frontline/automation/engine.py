@@ -31,6 +31,7 @@ from frontline.accounts.permissions import MANAGES_CONFIGURATION
 from frontline.accounts.services import notify
 from frontline.automation.facts import Change, TriggerFacts, trigger_facts
 from frontline.automation.handlers import in_chain
+from frontline.automation.loading import load_ticket
 from frontline.automation.models import Trigger, TriggerEvent, TriggerFiring
 from frontline.automation.trigger_actions import (
     TriggerAction,
@@ -162,8 +163,7 @@ def candidates(snapshot: Snapshot, change: Change) -> list[tuple[Compiled, str]]
 
 
 def _ticket(ticket_id: int, related: Iterable[str] = _ALL_RELATED) -> Ticket | None:
-    found = Ticket.objects.select_related(*sorted(related)).filter(pk=ticket_id).order_by()
-    return next(iter(found[:1]), None)
+    return load_ticket(ticket_id, related)
 
 
 def run_triggers(change: Change, *, now: datetime | None = None) -> list[TriggerFiring]:
