@@ -43,13 +43,15 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         refresh_planner_statistics()
         self.stdout.write(f"Database ready: {settings.DATABASES['default']['NAME']}")
+        url = f"http://{options['host']}:{options['port']}/"
+        # Links in mail point where this server listens, and so do the demo's webhook and
+        # messaging receivers, set before the demo loads.
+        if "SITE_URL" not in os.environ:
+            settings.SITE_URL = url.rstrip("/")
         if not options["no_demo"] and not demo.has_data():
             self.stdout.write("Empty database: loading demo data (first start only)…")
             summary = demo.create_demo_data()
             self.stdout.write(f"Demo data loaded: {summary}")
-        url = f"http://{options['host']}:{options['port']}/"
-        if "SITE_URL" not in os.environ:  # links in mail point where this server listens
-            settings.SITE_URL = url.rstrip("/")
         self._print_welcome(url)
         if options["no_serve"]:
             return
