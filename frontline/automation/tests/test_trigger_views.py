@@ -12,6 +12,9 @@ from frontline.triage.tests.test_rules import signed_in
 
 VIP = {"field": "customer.is_vip", "op": "eq", "value": True}
 TAG = [{"type": "add_tags", "tags": ["vip"]}]
+# Session, user, the triggers, the recent firings with their tickets, the time rules and
+# the workspace header (notifications, navigation).
+PAGE_QUERIES = 6
 
 
 @pytest.fixture
@@ -67,3 +70,31 @@ def test_the_page_is_refused_to_all_but_configurators(who, request, head):
 
 def test_customers_are_refused(customer):
     assert signed_in(customer.user).get("/automation/").status_code in (302, 403)
+
+
+def _triggers_with_firings(first: int, count: int) -> None:
+    ticket = factories.make_ticket()
+    for n in range(first, first + count):
+        trigger = factories.make_trigger(
+            name=f"Pinned {n}", events=["updated"], actions=TAG, conditions=VIP
+        )
+        trigger.firings.create(
+            trigger_name=trigger.name, ticket=ticket, event="updated", depth=1,
+            summary=f"rule 'Pinned {n}' fired", created_at=ticket.created_at,
+        )  # fmt: skip
+
+
+def test_the_page_reads_a_fixed_number_of_queries_however_many_triggers(
+    head, django_assert_num_queries
+):
+    client = signed_in(head)
+    _triggers_with_firings(0, 2)
+    client.get("/automation/")  # sessions and caches warm
+    with django_assert_num_queries(PAGE_QUERIES):
+        few = client.get("/automation/")
+    _triggers_with_firings(2, 25)
+    with django_assert_num_queries(PAGE_QUERIES):
+        many = client.get("/automation/")
+
+    assert few.status_code == many.status_code == 200
+    assert "Pinned 26" in many.content.decode()
