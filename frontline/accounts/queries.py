@@ -1,9 +1,16 @@
 """Reads of accounts data, scoped to the user asking."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from frontline.accounts.models import Notification, User
-from frontline.accounts.permissions import can_write_tickets
+from frontline.accounts.permissions import MANAGES_CONFIGURATION, can_write_tickets
+
+
+def configuration_managers() -> QuerySet[User]:
+    """Who ``can_manage_configuration`` admits: the heads of support, administrators and
+    superusers, active, in a fixed order (the people told when automation breaks)."""
+    managers = Q(role__in=MANAGES_CONFIGURATION) | Q(is_superuser=True)
+    return User.objects.filter(managers, is_active=True).order_by("pk")
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:

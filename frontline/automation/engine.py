@@ -21,13 +21,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from pydantic import ValidationError
 
-from frontline.accounts.models import NotificationKind, User
-from frontline.accounts.permissions import MANAGES_CONFIGURATION
+from frontline.accounts.models import NotificationKind
+from frontline.accounts.queries import configuration_managers
 from frontline.accounts.services import notify
 from frontline.automation.facts import Change, TriggerFacts, trigger_facts
 from frontline.automation.handlers import in_chain
@@ -284,10 +284,7 @@ def _keep_error(trigger_id: int, name: str, error: str, now: datetime) -> None:
         Trigger.objects.filter(pk=trigger_id).update(last_error=error, last_error_at=now)
         return
     url = reverse("automation:trigger-edit", args=[trigger_id])
-    managers = User.objects.filter(is_active=True).filter(
-        Q(role__in=MANAGES_CONFIGURATION) | Q(is_superuser=True)
-    )
-    for user in managers.order_by("pk"):
+    for user in configuration_managers():
         notify(
             user,
             kind=NotificationKind.AUTOMATION_FAILED,

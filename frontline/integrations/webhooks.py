@@ -28,8 +28,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from frontline.accounts.models import NotificationKind, User
-from frontline.accounts.permissions import MANAGES_CONFIGURATION
+from frontline.accounts.models import NotificationKind
+from frontline.accounts.queries import configuration_managers
 from frontline.accounts.services import notify
 from frontline.customers.models import IdentityKind
 from frontline.integrations import http
@@ -418,11 +418,8 @@ def count_failed_delivery(subscription_id: int, *, error: str) -> None:
 
 
 def _tell_admins(subscription: WebhookSubscription) -> None:
-    managers = User.objects.filter(is_active=True).filter(
-        Q(role__in=MANAGES_CONFIGURATION) | Q(is_superuser=True)
-    )
     url = reverse("integrations:webhook", args=[subscription.pk])
-    for user in managers.order_by("pk"):
+    for user in configuration_managers():
         notify(
             user,
             kind=NotificationKind.WEBHOOK_DISABLED,
