@@ -2,8 +2,19 @@
 
 from django.db.models import Q, QuerySet
 
-from frontline.accounts.models import Notification, User
+from frontline.accounts.models import Notification, Team, User
 from frontline.accounts.permissions import MANAGES_CONFIGURATION, can_write_tickets
+from frontline.core.errors import ValidationFailed
+
+
+def team_by_id(team_id: int | None, *, field: str = "team_id") -> Team | None:
+    """The team a form or request names by id (None for none), or a field error."""
+    if team_id is None:
+        return None
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise ValidationFailed(f"There is no team {team_id}.", field=field)
+    return team
 
 
 def configuration_managers() -> QuerySet[User]:

@@ -19,6 +19,7 @@ from frontline.accounts.permissions import (
     can_manage_routing,
     can_write_tickets,
 )
+from frontline.accounts.queries import team_by_id
 from frontline.core.actors import Actor, ActorKind
 from frontline.core.errors import PermissionDenied, ValidationFailed
 from frontline.macros.models import Macro, MacroUse, Scope
@@ -105,7 +106,7 @@ def _ensure_writer(actor: Actor) -> User:
 def create_macro(*, fields: MacroFields, actor: Actor) -> Macro:
     user = _ensure_writer(actor)
     scope = fields.scope or default_scope(user)
-    team = _team(fields.team_id) if scope == Scope.TEAM else None
+    team = team_by_id(fields.team_id) if scope == Scope.TEAM else None
     if scope == Scope.TEAM and team is None:
         raise ValidationFailed("Choose the team the macro is for.", field="team_id")
     if not may_create_in(user, scope, team):
@@ -148,7 +149,7 @@ def update_macro(macro: Macro, *, fields: MacroFields, actor: Actor) -> Macro:
 
 def _move(macro: Macro, user: User, fields: MacroFields) -> None:
     scope = fields.scope or Scope(macro.scope)
-    team = (_team(fields.team_id) or macro.team) if scope == Scope.TEAM else None
+    team = (team_by_id(fields.team_id) or macro.team) if scope == Scope.TEAM else None
     if scope == Scope.TEAM and team is None:
         raise ValidationFailed("Choose the team the macro is for.", field="team_id")
     if not may_create_in(user, scope, team):
@@ -171,15 +172,6 @@ def _refusal(scope: Scope) -> str:
     if scope == Scope.TEAM:
         return "Team macros are managed by the team's supervisors, heads of support and admins."
     return "A personal macro is managed by its owner only."
-
-
-def _team(team_id: int | None) -> Team | None:
-    if team_id is None:
-        return None
-    team = Team.objects.filter(pk=team_id).first()
-    if team is None:
-        raise ValidationFailed(f"There is no team {team_id}.", field="team_id")
-    return team
 
 
 def _clean_name(name: str) -> str:

@@ -14,6 +14,7 @@ from pydantic import BeforeValidator
 from frontline.accounts.api_auth import request_actor
 from frontline.accounts.models import Team, User
 from frontline.accounts.permissions import can_write_tickets
+from frontline.accounts.queries import team_by_id
 from frontline.core.actors import Actor
 from frontline.core.api_support import ObjectId, responses
 from frontline.core.contributions import field_values
@@ -241,7 +242,7 @@ def update_ticket(request: HttpRequest, ticket_id: ObjectId, payload: TicketUpda
         subject=payload.subject,
         status=Status(payload.status) if payload.status else None,
         priority=Priority(payload.priority) if payload.priority else None,
-        team=_team(payload.team_id) if payload.team_id is not None else None,
+        team=team_by_id(payload.team_id) if payload.team_id is not None else None,
         clear_team="team_id" in given and payload.team_id is None,
         assignee=_user(payload.assignee_id) if payload.assignee_id is not None else None,
         unassign="assignee_id" in given and payload.assignee_id is None,
@@ -418,17 +419,8 @@ def _default_team(actor: Actor, team_id: int | None) -> Team | None:
     if not actor.is_agent or actor.user is None:
         return None
     if team_id is not None:
-        return _team(team_id)
+        return team_by_id(team_id)
     return actor.user.teams.order_by("tier", "name").first()
-
-
-def _team(team_id: int | None) -> Team | None:
-    if team_id is None:
-        return None
-    team = Team.objects.filter(pk=team_id).first()
-    if team is None:
-        raise ValidationFailed(f"There is no team {team_id}.", field="team_id")
-    return team
 
 
 def _user(user_id: int) -> User:

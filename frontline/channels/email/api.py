@@ -10,7 +10,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from frontline.accounts.api_auth import staff_actor
-from frontline.accounts.models import Team
+from frontline.accounts.queries import team_by_id
 from frontline.channels.email import ingest, services, tasks
 from frontline.channels.email.models import (
     AfterFetch,
@@ -84,15 +84,6 @@ def _mailbox(mailbox_id: int) -> Mailbox:
     return mailbox
 
 
-def _team(team_id: int | None) -> Team | None:
-    if team_id is None:
-        return None
-    team = Team.objects.filter(pk=team_id).first()
-    if team is None:
-        raise ValidationFailed(f"There is no team {team_id}.", field="team_id")
-    return team
-
-
 _CHOICES: dict[str, Any] = {
     "default_priority": Priority,
     "imap_security": Security,
@@ -107,7 +98,7 @@ def _fields(payload: MailboxIn) -> services.MailboxFields:
     for name in payload.model_fields_set:
         value = getattr(payload, name)
         if name == "team_id":
-            values["team"] = _team(value)
+            values["team"] = team_by_id(value)
             values["clear_team"] = value is None
         elif value is not None:
             values[name] = _CHOICES[name](value) if name in _CHOICES else value
@@ -279,7 +270,7 @@ def save_template(request: HttpRequest, payload: TemplateIn) -> Status[TemplateO
     actor = _configurator(request)
     template = services.save_template(
         kind=TemplateKind(payload.kind),
-        team=_team(payload.team_id),
+        team=team_by_id(payload.team_id),
         subject=payload.subject,
         body=payload.body,
         expected_response_hours=payload.expected_response_hours,

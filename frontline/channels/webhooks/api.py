@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from frontline.accounts.api_auth import staff_actor
-from frontline.accounts.models import Team
+from frontline.accounts.queries import team_by_id
 from frontline.channels.webhooks import inbound, services
 from frontline.channels.webhooks.models import (
     CallDirection,
@@ -25,7 +25,7 @@ from frontline.channels.webhooks.models import (
 )
 from frontline.core.actors import Actor
 from frontline.core.api_support import NO_NUL, InputSchema, ObjectId, responses
-from frontline.core.errors import NotFound, ValidationFailed
+from frontline.core.errors import NotFound
 from frontline.core.pagination import PageParams, paginate
 from frontline.tickets import queries
 
@@ -207,21 +207,12 @@ def _channel(channel_id: int) -> MessagingChannel:
     return channel
 
 
-def _team(team_id: int | None) -> Team | None:
-    if team_id is None:
-        return None
-    team = Team.objects.filter(pk=team_id).first()
-    if team is None:
-        raise ValidationFailed(f"There is no team {team_id}.", field="team_id")
-    return team
-
-
 def _fields(payload: MessagingChannelIn) -> services.ChannelFields:
     values: dict[str, Any] = {}
     for name in payload.model_fields_set:
         value = getattr(payload, name)
         if name == "team_id":
-            values["team"] = _team(value)
+            values["team"] = team_by_id(value)
             values["clear_team"] = value is None
         elif name == "kind" and value is not None:
             values["kind"] = ChannelKind(value)
